@@ -1,0 +1,81 @@
+"""One daily bronze asset per landing file, all built by one factory from the schema."""
+
+
+from datetime import date, datetime, timezone
+
+import dagster as dg
+import duckdb
+import pyarrow as pa
+
+from ecom_assets.bronze.ingest import (
+    LandingError,
+    check_drop_complete,
+    day_folder,
+    empty_bronze,
+    read_landing_file,
+)
+from ecom_assets.partitions import DAILY, SINGLE_RUN
+from ecom_assets.resources import LandingZone
+from ecom_assets.schema import TABLES, Table
+from ecom_assets.warehouse import TableBuild, Window, day_windows
+
+OWNER = "team:analytics-engineering"
+
+
+def bronze_asset(table: Table) -> dg.AssetsDefinition:
+    """The bronze asset of one landing file: its rows as text plus lineage, per drop date."""
+
+    @dg.asset(
+        name=table.name,
+        key_prefix="bronze",
+        group_name="bronze",
+        partitions_def=DAILY,
+        backfill_policy=SINGLE_RUN,
+        metadata={"partition_expr": "_drop_date", "landing_file": table.file_name},
+        tags={"layer": "bronze", "cadence": "daily"},
+        kinds={"duckdb", "csv"},
+        owners=[OWNER],
+        pool="duckdb",
+        description=(
+            f"{table.description} Raw text of `{table.file_name}` as it came, one row per CSV record, "
+            "with lineage (`_drop_date`, `_source_file`, `_row_number`, `_ingested_at`)."
+        ),
+    )
+    def _bronze(context: dg.AssetExecutionContext, landing: LandingZone) -> TableBuild:
+        windows = day_windows(context, chunk_days=1)
+        days = [w[0] for w in windows if w is not None]
+        check_drops(landing, table, days)
+        ingested_at = datetime.now(timezone.utc).replace(tzinfo=None)
+
+        def produce(_conn: duckdb.DuckDBPyConnection, window: Window) -> pa.Table:
+            day = window[0]
+            path = day_folder(landing.path, day) / table.file_name
+            if not path.exists():
+                context.log.info(f"{table.file_name} absent from optional drop {day}: empty partition")
+                return empty_bronze(table)
+            return read_landing_file(path, table, day, landing.path, ingested_at)
+
+        return TableBuild(produce, windows, kpis={"columns_unknown_rows": "count(_extra_columns)",
+                                                  "unparseable_lines": "count(_raw_line)"})
+
+    return _bronze
+
+
+def check_drops(landing: LandingZone, table: Table, days: list[date]) -> None:
+    """Fail before writing anything if a drop is incomplete or a required file is missing."""
+    problems = []
+    for day in days:
+        try:
+            check_drop_complete(landing.path, day)
+        except LandingError as exc:
+            problems.append(str(exc))
+            continue
+        path = day_folder(landing.path, day) / table.file_name
+        if table.required_file and not path.exists():
+            problems.append(f"{path}: required file missing from the complete drop {day}")
+    if problems:
+        more = f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise LandingError("; ".join(problems[:10]) + more)
+
+
+BRONZE_ASSETS = [bronze_asset(t) for t in TABLES]

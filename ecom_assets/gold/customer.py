@@ -1,0 +1,4 @@
+"""Gold tables of the customer domain (not built yet)."""
+
+assets: list = []
+asset_checks: list = []

@@ -1,0 +1,80 @@
+"""A factory for assets that are one DuckDB SQL query over their upstream tables.
+
+The query reads upstream tables by their warehouse names (``silver.orders``) and
+binds ``$start``/``$end`` (DATE, end exclusive) to the window being built. The
+IO manager runs it window by window inside one transaction, so a range run is
+one run with bounded memory, and a re-run replaces exactly its partitions.
+"""
+
+from collections.abc import Mapping, Sequence
+
+import dagster as dg
+import duckdb
+import pyarrow as pa
+
+from ecom_assets.partitions import DAILY, SINGLE_RUN
+from ecom_assets.warehouse import TableBuild, Window, bind_window, day_windows
+
+OWNER = "team:analytics-engineering"
+CADENCES = ("daily", "weekly", "monthly", "full")
+
+
+def partition_windows(context: dg.AssetExecutionContext) -> list[Window]:
+    """Daily assets: chunks of days. Weekly/monthly: one window per partition. Else: whole table."""
+    if not context.assets_def.partitions_def:
+        return [None]
+    if context.assets_def.partitions_def == DAILY:
+        return day_windows(context)
+    partitions_def = context.assets_def.partitions_def
+    windows: list[Window] = []
+    for key in context.partition_keys:
+        tw = partitions_def.time_window_for_partition_key(key)
+        windows.append((tw.start.date(), tw.end.date()))
+    return windows
+
+
+def sql_asset(
+    *,
+    layer: str,
+    name: str,
+    sql: str,
+    description: str,
+    deps: Sequence[dg.AssetDep | dg.AssetKey | dg.AssetsDefinition | str],
+    group: str,
+    cadence: str = "daily",
+    partitions_def: dg.PartitionsDefinition | None = DAILY,
+    partition_expr: str | None = "date",
+    kpis: Mapping[str, str] | None = None,
+    automation_condition: dg.AutomationCondition | None = None,
+    freshness_policy: object | None = None,
+) -> dg.AssetsDefinition:
+    """An asset ``[layer, name]`` whose rows are ``sql`` (see the module docstring)."""
+    assert cadence in CADENCES, cadence
+    metadata = {"partition_expr": partition_expr} if partitions_def and partition_expr else {}
+    extra = {"freshness_policy": freshness_policy} if freshness_policy is not None else {}
+
+    @dg.asset(
+        name=name,
+        key_prefix=layer,
+        group_name=group,
+        partitions_def=partitions_def,
+        backfill_policy=SINGLE_RUN if partitions_def else None,
+        deps=deps,
+        metadata={**metadata, "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```")},
+        tags={"layer": layer, "cadence": cadence},
+        kinds={"duckdb", "sql"},
+        owners=[OWNER],
+        pool="duckdb",
+        description=description,
+        automation_condition=automation_condition,
+        **extra,
+    )
+    def _sql_asset(context: dg.AssetExecutionContext) -> TableBuild:
+        return TableBuild(lambda _conn, _window: sql, partition_windows(context), kpis or {})
+
+    return _sql_asset
+
+
+def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, window: Window = None) -> pa.Table:
+    """Run an asset's query for a window (what the IO manager does; used by tests and tools)."""
+    return conn.execute(sql, bind_window(sql, window)).fetch_arrow_table()

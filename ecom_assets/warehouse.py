@@ -1,0 +1,272 @@
+"""The one place that persists to DuckDB: dagster-duckdb's IO manager, made atomic.
+
+Assets return a :class:`TableBuild` (how to produce their rows, window by window);
+the IO manager runs it inside one transaction together with the deletion of the
+partition window, so a crash or a reader never sees a half-written partition.
+Rows are produced as SQL executed by DuckDB (or Arrow tables for file ingestion),
+one bounded window at a time, so a backfill of a year needs no more memory than a
+week. After writing, it reports per-partition ``dagster/row_count``, the column
+schema, the asset's KPIs and a small markdown preview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import dagster as dg
+import duckdb
+import pyarrow as pa
+from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
+from dagster_duckdb.io_manager import DuckDbClient, DuckDBIOManager, _get_cleanup_statement
+from dagster_duckdb_pandas import DuckDBPandasTypeHandler
+
+from ecom_assets.partitions import CHUNK_DAYS
+
+Window = tuple[date, date] | None  # [start, end) in days; None = the whole table
+Produce = Callable[[duckdb.DuckDBPyConnection, Window], "str | pa.Table"]
+
+PREVIEW_ROWS = 5
+
+
+@dataclass(frozen=True)
+class TableBuild:
+    """How an asset's rows are produced: ``produce(conn, window)`` per window.
+
+    ``produce`` returns a SQL query (``$start``/``$end`` are bound to the window's
+    dates) or an Arrow table. ``kpis`` maps a metadata key to a SQL aggregate over
+    one partition's rows of the written table (e.g. ``"SUM(total_revenue)"``).
+    """
+
+    produce: Produce
+    windows: Sequence[Window]
+    kpis: Mapping[str, str] = field(default_factory=dict)
+
+
+def day_windows(context: dg.AssetExecutionContext | None, chunk_days: int = CHUNK_DAYS) -> list[Window]:
+    """The run's partition window split into chunks of at most ``chunk_days`` days."""
+    if context is None or not (context.has_partition_key_range or context.has_partition_key):
+        return [None]
+    tw = context.partition_time_window
+    start, end = tw.start.date(), tw.end.date()
+    windows: list[Window] = []
+    while start < end:
+        stop = min(start + timedelta(days=chunk_days), end)
+        windows.append((start, stop))
+        start = stop
+    return windows
+
+
+def sql_build(
+    context: dg.AssetExecutionContext | None,
+    sql: str,
+    kpis: Mapping[str, str] | None = None,
+    chunk_days: int = CHUNK_DAYS,
+) -> TableBuild:
+    """A build that runs one SQL query per window of the run's partitions."""
+    return TableBuild(lambda _conn, _window: sql, day_windows(context, chunk_days), kpis or {})
+
+
+def window_params(window: Window) -> dict[str, date]:
+    return {} if window is None else {"start": window[0], "end": window[1]}
+
+
+def bind_window(sql: str, window: Window) -> dict[str, date]:
+    """Only the parameters the query uses (DuckDB rejects unused ones)."""
+    return {k: v for k, v in window_params(window).items() if f"${k}" in sql}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        ).fetchall()[0][0]
+    )
+
+
+class OutsidePartitionError(Exception):
+    """An asset produced rows outside the partition window it was asked for."""
+
+
+class TableBuildTypeHandler(DbTypeHandler[TableBuild]):
+    """Writes a :class:`TableBuild` (or an Arrow table) into its DuckDB table."""
+
+    def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: Any, connection):
+        build = obj if isinstance(obj, TableBuild) else TableBuild(lambda _c, _w: obj, [None])
+        target = f"{table_slice.schema}.{table_slice.table}"
+        dims = table_slice.partition_dimensions
+        expr = dims[0].partition_expr if dims else None
+        exists = table_exists(connection, table_slice.schema, table_slice.table)
+        for window in build.windows:
+            _stage(connection, build.produce(connection, window), window)
+            if expr and window is not None:
+                _check_inside(connection, expr, window, target)
+            if not exists:
+                connection.execute(f"CREATE TABLE {target} AS SELECT * FROM _stage WHERE false").fetchall()
+                exists = True
+            _add_new_columns(connection, target)
+            connection.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _stage").fetchall()
+            connection.execute("DROP TABLE _stage").fetchall()
+        _report(context, connection, target, expr, build.kpis)
+        return {}
+
+    def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pa.Table:
+        if table_slice.partition_dimensions and len(context.asset_partition_keys) == 0:
+            return pa.table({})
+        return connection.execute(DuckDbClient.get_select_statement(table_slice)).fetch_arrow_table()
+
+    @property
+    def supported_types(self):
+        return [TableBuild, pa.Table]
+
+
+def _stage(conn: duckdb.DuckDBPyConnection, result: str | pa.Table, window: Window) -> None:
+    if isinstance(result, str):
+        params = bind_window(result, window)
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS {result}", params).fetchall()
+    else:
+        conn.register("_arrow_rows", result)
+        conn.execute("CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM _arrow_rows").fetchall()
+        conn.unregister("_arrow_rows")
+
+
+def _check_inside(conn: duckdb.DuckDBPyConnection, expr: str, window: tuple[date, date], target: str) -> None:
+    outside, example = conn.execute(
+        f"SELECT count(*), any_value({expr}) FILTER (WHERE {expr} IS NOT NULL) FROM _stage "
+        f"WHERE NOT coalesce({expr} >= $start AND {expr} < $end, false)",
+        {"start": window[0], "end": window[1]},
+    ).fetchall()[0]
+    if outside:
+        raise OutsidePartitionError(
+            f"{target}: {outside} row(s) have {expr} outside the window [{window[0]}, {window[1]}) "
+            f"(e.g. {example}); an asset must only emit rows of the partitions it materializes."
+        )
+
+
+def _add_new_columns(conn: duckdb.DuckDBPyConnection, target: str) -> None:
+    """Schema evolution: a column new in the output is added to the table (existing rows get NULL)."""
+    have = {r[0] for r in conn.execute(f"DESCRIBE {target}").fetchall()}
+    for name, type_ in ((r[0], r[1]) for r in conn.execute("DESCRIBE _stage").fetchall()):
+        if name not in have:
+            conn.execute(f"ALTER TABLE {target} ADD COLUMN {_quote(name)} {type_}").fetchall()
+
+
+def _plain(value: Any) -> int | float | str | None:
+    """Metadata values must be plain int/float/str."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return int(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _markdown(conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> str:
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _measure(
+    conn: duckdb.DuckDBPyConnection, target: str, where: str, params: dict, kpis: Mapping[str, str]
+) -> dict[str, Any]:
+    selects = ", ".join(["count(*)", *(f"{sql}" for sql in kpis.values())])
+    values = conn.execute(f"SELECT {selects} FROM {target} WHERE {where}", params).fetchall()[0]
+    metadata: dict[str, Any] = {"dagster/row_count": int(values[0])}
+    for key, value in zip(kpis, values[1:]):
+        plain = _plain(value)
+        if plain is not None:
+            metadata[key] = plain
+    metadata["preview"] = dg.MetadataValue.md(
+        _markdown(conn, f"SELECT * FROM {target} WHERE {where} LIMIT {PREVIEW_ROWS}", params)
+    )
+    return metadata
+
+
+def _report(
+    context: dg.OutputContext,
+    conn: duckdb.DuckDBPyConnection,
+    target: str,
+    expr: str | None,
+    kpis: Mapping[str, str],
+) -> None:
+    columns = conn.execute(f"DESCRIBE {target}").fetchall()
+    context.add_output_metadata(
+        {
+            "dagster/column_schema": dg.TableSchema(
+                columns=[dg.TableColumn(name=r[0], type=r[1]) for r in columns]
+            ),
+            "dagster/table_name": target,
+        }
+    )
+    if not (expr and context.has_asset_partitions):
+        context.add_output_metadata(_measure(conn, target, "true", {}, kpis))
+        return
+    partitions_def = context.asset_partitions_def
+    for key in context.asset_partition_keys:
+        tw = partitions_def.time_window_for_partition_key(key)
+        params = {"start": tw.start.date(), "end": tw.end.date()}
+        metadata = _measure(conn, target, f"{expr} >= $start AND {expr} < $end", params, kpis)
+        context.step_context.add_asset_metadata(metadata, asset_key=context.asset_key, partition_key=key)
+
+
+class TransactionalDuckDbClient(DuckDbClient):
+    """Deleting the old partition and inserting the new rows happen in one transaction."""
+
+    @staticmethod
+    def delete_table_slice(context: dg.OutputContext, table_slice: TableSlice, connection) -> None:
+        if table_exists(connection, table_slice.schema, table_slice.table):
+            connection.execute(_get_cleanup_statement(table_slice)).fetchall()
+
+    @staticmethod
+    def ensure_schema_exists(context: dg.OutputContext, table_slice: TableSlice, connection) -> None:
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {table_slice.schema}").fetchall()
+
+    @staticmethod
+    @contextmanager
+    def connect(context, table_slice) -> Iterator[duckdb.DuckDBPyConnection]:
+        with DuckDbClient.connect(context, table_slice) as conn:
+            conn.execute("BEGIN TRANSACTION").fetchall()
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK").fetchall()
+                raise
+            conn.execute("COMMIT").fetchall()
+
+
+class WarehouseIOManager(DuckDBIOManager):
+    """DuckDB IO manager for table builds, Arrow tables and pandas frames, with atomic writes."""
+
+    @staticmethod
+    def type_handlers() -> Sequence[DbTypeHandler]:
+        return [TableBuildTypeHandler(), DuckDBPandasTypeHandler()]
+
+    @staticmethod
+    def default_load_type() -> type | None:
+        return pa.Table
+
+    def create_io_manager(self, context) -> dg.IOManager:
+        return DbIOManager(
+            db_client=TransactionalDuckDbClient(),
+            database=self.database,
+            schema=self.schema_,
+            type_handlers=self.type_handlers(),
+            default_load_type=self.default_load_type(),
+            io_manager_name="WarehouseIOManager",
+        )

@@ -21,6 +21,7 @@ import dagster as dg
 import duckdb
 import pyarrow as pa
 from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
+from dagster._utils.backoff import backoff
 from dagster_duckdb.io_manager import DuckDbClient, DuckDBIOManager, _get_cleanup_statement
 from dagster_duckdb_pandas import DuckDBPandasTypeHandler
 
@@ -240,7 +241,15 @@ class TransactionalDuckDbClient(DuckDbClient):
     @staticmethod
     @contextmanager
     def connect(context, table_slice) -> Iterator[duckdb.DuckDBPyConnection]:
-        with DuckDbClient.connect(context, table_slice) as conn:
+        # dagster-duckdb's client leaks the connection when the body raises; this one closes it.
+        config = {"custom_user_agent": "dagster", **context.resource_config["connection_config"]}
+        conn = backoff(
+            fn=duckdb.connect,
+            retry_on=(RuntimeError, duckdb.IOException),
+            kwargs={"database": context.resource_config["database"], "read_only": False, "config": config},
+            max_retries=10,
+        )
+        try:
             conn.execute("BEGIN TRANSACTION").fetchall()
             try:
                 yield conn
@@ -248,6 +257,8 @@ class TransactionalDuckDbClient(DuckDbClient):
                 conn.execute("ROLLBACK").fetchall()
                 raise
             conn.execute("COMMIT").fetchall()
+        finally:
+            conn.close()
 
 
 class WarehouseIOManager(DuckDBIOManager):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -67,3 +68,29 @@ def rows(conn: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
     cur = conn.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def write_drop(
+    raw_dir: Path,
+    day: str,
+    rows_by_table: Mapping[str, Sequence[Mapping[str, str]]] | None = None,
+    success: bool = True,
+    optional_files: bool = False,
+) -> Path:
+    """Write a drop folder: every required file (header + the given rows), then ``_SUCCESS``."""
+    from ecom_assets.schema import TABLES
+
+    folder = raw_dir / day
+    folder.mkdir(parents=True, exist_ok=True)
+    rows_by_table = rows_by_table or {}
+    for table in TABLES:
+        if not table.required_file and not optional_files and table.name not in rows_by_table:
+            continue
+        with (folder / table.file_name).open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(table.column_names)
+            for row in rows_by_table.get(table.name, []):
+                writer.writerow([row.get(c, "") for c in table.column_names])
+    if success:
+        (folder / "_SUCCESS").touch()
+    return folder

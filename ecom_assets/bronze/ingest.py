@@ -54,11 +54,13 @@ def check_drop_complete(raw_root: Path, day: date) -> None:
 
 
 def _header(path: Path, rel: str) -> list[str]:
-    with path.open("r", encoding="utf-8-sig", newline="") as f:
-        try:
-            first = next(csv.reader(f), None)
-        except UnicodeDecodeError as exc:
-            raise LandingError(f"{rel}: line 1: not valid UTF-8 ({exc})") from exc
+    with path.open("rb") as f:
+        line = f.readline()
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LandingError(f"{rel}: line 1: not valid UTF-8 ({exc.reason})") from exc
+    first = next(csv.reader([text]), None)
     if not first:
         raise LandingError(f"{rel}: line 1: the header is missing (the file is empty)")
     names = [n.strip().lower() for n in first]
@@ -148,11 +150,14 @@ def _exact_rows(
     return rows, line_numbers, raw_lines
 
 
-def read_landing_file(
-    path: Path, table: Table, drop_date: date, raw_root: Path, ingested_at: datetime | None = None
-) -> pa.Table:
-    """One landing file as bronze rows (all contract columns as text, plus lineage)."""
-    rel = path.relative_to(raw_root).as_posix() if path.is_relative_to(raw_root) else str(path)
+def relative_name(path: Path, raw_root: Path) -> str:
+    """The file's path relative to the landing root (what errors and ``_source_file`` show)."""
+    return path.relative_to(raw_root).as_posix() if path.is_relative_to(raw_root) else str(path)
+
+
+def check_header(path: Path, table: Table, raw_root: Path) -> list[str]:
+    """The file's normalised header; a missing required column is an error naming file and column."""
+    rel = relative_name(path, raw_root)
     names = _header(path, rel)
     missing = [c for c in table.required_columns if c not in names]
     if missing:
@@ -160,6 +165,15 @@ def read_landing_file(
             f"{rel}: line 1: required column(s) missing from header: {', '.join(missing)} "
             f"(header has: {', '.join(names)})"
         )
+    return names
+
+
+def read_landing_file(
+    path: Path, table: Table, drop_date: date, raw_root: Path, ingested_at: datetime | None = None
+) -> pa.Table:
+    """One landing file as bronze rows (all contract columns as text, plus lineage)."""
+    rel = relative_name(path, raw_root)
+    names = check_header(path, table, raw_root)
     columns = _fast_columns(path, names)
     if columns is not None:
         n = len(columns[names[0]]) if names else 0

@@ -1,6 +1,5 @@
 """One daily bronze asset per landing file, all built by one factory from the schema."""
 
-
 from datetime import date, datetime, timezone
 
 import dagster as dg
@@ -10,6 +9,7 @@ import pyarrow as pa
 from ecom_assets.bronze.ingest import (
     LandingError,
     check_drop_complete,
+    check_header,
     day_folder,
     empty_bronze,
     read_landing_file,
@@ -71,7 +71,12 @@ def check_drops(landing: LandingZone, table: Table, days: list[date]) -> None:
             problems.append(str(exc))
             continue
         path = day_folder(landing.path, day) / table.file_name
-        if table.required_file and not path.exists():
+        if path.exists():
+            try:
+                check_header(path, table, landing.path)
+            except LandingError as exc:
+                problems.append(str(exc))
+        elif table.required_file:
             problems.append(f"{path}: required file missing from the complete drop {day}")
     if problems:
         more = f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""

@@ -77,4 +77,4 @@ def sql_asset(
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, window: Window = None) -> pa.Table:
     """Run an asset's query for a window (what the IO manager does; used by tests and tools)."""
-    return conn.execute(sql, bind_window(sql, window)).fetch_arrow_table()
+    return conn.sql(sql, params=bind_window(sql, window)).to_arrow_table()

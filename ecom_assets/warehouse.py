@@ -122,7 +122,7 @@ class TableBuildTypeHandler(DbTypeHandler[TableBuild]):
     def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pa.Table:
         if table_slice.partition_dimensions and len(context.asset_partition_keys) == 0:
             return pa.table({})
-        return connection.execute(DuckDbClient.get_select_statement(table_slice)).fetch_arrow_table()
+        return connection.execute(DuckDbClient.get_select_statement(table_slice)).to_arrow_table()
 
     @property
     def supported_types(self):

@@ -1,4 +1,94 @@
-"""Gold tables of the monthly domain (not built yet)."""
+"""Monthly gold tables: seasonal sales (here) and the product tables of ``monthly_products``.
 
-assets: list = []
-asset_checks: list = []
+Partition column ``month`` (the month's first day). ``seasonal_sales_analysis``
+looks back 12 months for its growth rates; months that start before the first
+daily partition are unknown (NULL), never 0.
+"""
+
+from datetime import date
+
+from ecom_assets.gold import monthly_products
+from ecom_assets.gold.common import VALID, violations_check
+from ecom_assets.gold.periodic import TWELVE_MONTHS_BACK, period_asset, silver_deps, unique_key_check
+from ecom_assets.partitions import DAILY
+
+
+def seasonal_sql(first_day: date) -> str:
+    """The query of seasonal_sales_analysis, for daily partitions starting on ``first_day``."""
+    return f"""
+WITH months AS (  -- the month and the 12 before it, if fully covered by daily partitions
+    SELECT CAST(range AS DATE) AS month
+    FROM range(CAST($start AS DATE) - INTERVAL 12 MONTH, CAST($end AS TIMESTAMP), INTERVAL 1 MONTH)
+    WHERE range >= DATE '{first_day.isoformat()}'
+),
+month_orders AS (
+    SELECT CAST(date_trunc('month', date) AS DATE) AS month,
+           sum(total_price) AS revenue, count(DISTINCT order_id) AS orders
+    FROM silver.orders
+    WHERE date >= CAST($start AS DATE) - INTERVAL 12 MONTH AND date < $end AND {VALID}
+    GROUP BY 1
+),
+revenue AS (
+    SELECT m.month, coalesce(o.revenue, 0) AS revenue, coalesce(o.orders, 0) AS orders
+    FROM months AS m LEFT JOIN month_orders AS o USING (month)
+),
+daily AS (  -- the month's days, a day without orders counting as 0
+    SELECT d.range, coalesce(sum(o.total_price), 0) AS revenue
+    FROM range(CAST($start AS TIMESTAMP), CAST($end AS TIMESTAMP), INTERVAL 1 DAY) AS d
+    LEFT JOIN silver.orders AS o ON o.date = CAST(d.range AS DATE) AND o.{VALID}
+    GROUP BY d.range
+)
+SELECT
+    CAST(cur.month AS DATE) AS month,
+    CAST(year(cur.month) AS INTEGER) AS year,
+    CAST(quarter(cur.month) AS INTEGER) AS quarter,
+    CAST(cur.revenue AS DECIMAL(18,4)) AS revenue,
+    CAST(cur.orders AS BIGINT) AS orders,
+    CAST(prev.revenue AS DECIMAL(18,4)) AS previous_month_revenue,
+    CAST(last_year.revenue AS DECIMAL(18,4)) AS same_month_last_year_revenue,
+    CAST((cur.revenue - prev.revenue) / NULLIF(prev.revenue, 0) * 100 AS DOUBLE) AS mom_growth_pct,
+    CAST((cur.revenue - last_year.revenue) / NULLIF(last_year.revenue, 0) * 100 AS DOUBLE) AS yoy_growth_pct,
+    CAST((SELECT stddev_samp(revenue) / NULLIF(avg(revenue), 0) * 100 FROM daily) AS DOUBLE)
+        AS daily_revenue_volatility
+FROM revenue AS cur
+LEFT JOIN revenue AS prev ON prev.month = cur.month - INTERVAL 1 MONTH
+LEFT JOIN revenue AS last_year ON last_year.month = cur.month - INTERVAL 12 MONTH
+WHERE cur.month = $start
+"""
+
+
+seasonal_sales_analysis = period_asset(
+    "monthly",
+    "seasonal_sales_analysis",
+    seasonal_sql(DAILY.start.date()),
+    "One row per month: valid-order revenue and orders, growth vs the previous month and the same month "
+    "last year (NULL when that month is not fully covered by daily partitions or had no revenue), and "
+    "daily_revenue_volatility = sample standard deviation / mean of the month's daily revenue × 100 "
+    "(every day of the month counts, 0 without orders).",
+    silver_deps(("orders",), TWELVE_MONTHS_BACK),
+    "sales",
+    {
+        "revenue": "SUM(revenue)",
+        "orders": "SUM(orders)",
+        "mom_growth_pct": "any_value(mom_growth_pct)",
+        "yoy_growth_pct": "any_value(yoy_growth_pct)",
+        "daily_revenue_volatility": "any_value(daily_revenue_volatility)",
+    },
+)
+
+assets = [seasonal_sales_analysis, *monthly_products.assets]
+asset_checks = [
+    unique_key_check("seasonal_sales_analysis", "one_row_per_month", ["month"]),
+    violations_check(
+        "seasonal_sales_analysis",
+        "revenue_matches_silver_orders",
+        "For every month, revenue equals the valid silver orders' total_price of that month.",
+        f"""
+        SELECT month, revenue AS gold_revenue,
+               (SELECT coalesce(sum(total_price), 0) FROM silver.orders
+                WHERE {VALID} AND date >= month AND date < month + INTERVAL 1 MONTH) AS silver_revenue
+        FROM gold.seasonal_sales_analysis WHERE revenue IS DISTINCT FROM silver_revenue
+        """,
+    ),
+    *monthly_products.asset_checks,
+]

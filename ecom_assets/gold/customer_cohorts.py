@@ -1,0 +1,79 @@
+"""Gold cohort table of the customer domain (exported through ``ecom_assets.gold.customer``)."""
+
+from ecom_assets.gold.common import violations_check
+from ecom_assets.gold.periodic import (
+    ALL_HISTORY_WEEKS,
+    VALID_ORDERS,
+    period_asset,
+    silver_deps,
+    unique_key_check,
+)
+
+COHORT_SQL = f"""
+WITH {VALID_ORDERS},
+cohort_of AS (
+    SELECT user_id, CAST(date_trunc('month', min(date)) AS DATE) AS cohort_month
+    FROM valid_orders GROUP BY user_id
+),
+cohorts AS (  -- every month from the cohort's first to the as-of month
+    SELECT cohort_month, count(*) AS cohort_size,
+           unnest(generate_series(0, datediff('month', cohort_month, CAST($end AS DATE) - 1)))
+               AS months_since_first
+    FROM cohort_of GROUP BY cohort_month
+),
+activity AS (
+    SELECT c.cohort_month, datediff('month', c.cohort_month, o.date) AS months_since_first,
+           count(DISTINCT o.user_id) AS active_customers, sum(o.total_price) AS revenue
+    FROM valid_orders AS o JOIN cohort_of AS c USING (user_id)
+    GROUP BY ALL
+)
+SELECT
+    CAST(CAST($end AS DATE) - 1 AS DATE) AS as_of_date,
+    CAST(cohort_month AS DATE) AS cohort_month,
+    CAST(months_since_first AS BIGINT) AS months_since_first,
+    CAST(cohort_size AS BIGINT) AS cohort_size,
+    CAST(coalesce(a.active_customers, 0) AS BIGINT) AS active_customers,
+    CAST(coalesce(a.active_customers, 0) / cohort_size * 100 AS DOUBLE) AS retention_rate,
+    CAST(coalesce(a.revenue, 0) AS DECIMAL(18,4)) AS revenue
+FROM cohorts LEFT JOIN activity AS a USING (cohort_month, months_since_first)
+ORDER BY cohort_month, months_since_first
+"""
+
+cohort_analysis = period_asset(
+    "weekly",
+    "cohort_analysis",
+    COHORT_SQL,
+    "One row per (cohort_month, months_since_first) as of the week's last day (as_of_date): a cohort is "
+    "the users whose first valid order fell in that month; every month from the cohort's first up to the "
+    "as-of month has a row (0 active customers and 0 revenue when none ordered; the as-of month is "
+    "partial, counted up to as_of_date).",
+    silver_deps(("orders",), ALL_HISTORY_WEEKS),
+    "customer",
+    {
+        "cohorts": "count(DISTINCT cohort_month)",
+        "month1_retention": "100.0 * SUM(active_customers) FILTER (WHERE months_since_first = 1) "
+        "/ NULLIF(SUM(cohort_size) FILTER (WHERE months_since_first = 1), 0)",
+    },
+)
+
+_NAME = "cohort_analysis"
+assets = [cohort_analysis]
+asset_checks = [
+    unique_key_check(
+        _NAME, "one_row_per_cohort_and_month", ["as_of_date", "cohort_month", "months_since_first"]
+    ),
+    violations_check(
+        _NAME,
+        "cohort_size_is_constant_across_months",
+        "A cohort's size is the same in every month since its first (cohorts never grow).",
+        "SELECT as_of_date, cohort_month, min(cohort_size) AS min_size, max(cohort_size) AS max_size "
+        "FROM gold.cohort_analysis GROUP BY ALL HAVING min(cohort_size) <> max(cohort_size)",
+    ),
+    violations_check(
+        _NAME,
+        "retention_rate_is_between_0_and_100",
+        "Active customers never exceed the cohort size (retention_rate within 0–100).",
+        "SELECT as_of_date, cohort_month, months_since_first, retention_rate FROM gold.cohort_analysis "
+        "WHERE NOT coalesce(retention_rate BETWEEN 0 AND 100, false)",
+    ),
+]

@@ -1,0 +1,149 @@
+"""Monthly gold tables of the product domain (exported through ``ecom_assets.gold.monthly``).
+
+Both read ``silver.fact_sales`` of the month. Revenue is gross: the sale rows of
+the month (returns are reported separately as units_returned, not netted), so
+it reconciles with the month's sale rows; cost is units × the day's unit_cost
+(lines without a known unit cost add no cost).
+"""
+
+import dagster as dg
+
+from ecom_assets.gold.common import violations_check
+from ecom_assets.gold.periodic import accepted_values_check, period_asset, silver_deps, unique_key_check
+
+RECOMMENDATIONS = ("restock", "overstocked", "review_pricing", "healthy")
+
+CATEGORY_REVENUE_SQL = """
+WITH sales AS (
+    SELECT f.order_id, f.quantity, f.total_amount, f.quantity * f.unit_cost AS cost, p.category, p.subcategory
+    FROM silver.fact_sales AS f
+    LEFT JOIN silver.dim_product AS p ON p.date = f.date AND p.product_id = f.product_id
+    WHERE f.date >= $start AND f.date < $end AND f.line_type = 'sale'
+)
+SELECT
+    CAST($start AS DATE) AS month,
+    CAST(category AS VARCHAR) AS category,
+    CAST(subcategory AS VARCHAR) AS subcategory,
+    CAST(sum(total_amount) AS DECIMAL(18,4)) AS revenue,
+    CAST(sum(quantity) AS BIGINT) AS units,
+    CAST(count(DISTINCT order_id) AS BIGINT) AS orders,
+    CAST(coalesce(sum(cost), 0) AS DECIMAL(18,4)) AS cost,
+    CAST(sum(total_amount) - coalesce(sum(cost), 0) AS DECIMAL(18,4)) AS gross_profit,
+    CAST((sum(total_amount) - coalesce(sum(cost), 0)) / NULLIF(sum(total_amount), 0) * 100 AS DOUBLE)
+        AS margin_pct
+FROM sales
+GROUP BY category, subcategory
+ORDER BY category, subcategory
+"""
+
+PRODUCT_PERFORMANCE_SQL = """
+WITH sold AS (
+    SELECT product_id, any_value(product_name) AS product_name,
+           sum(total_amount) FILTER (WHERE line_type = 'sale') AS revenue,
+           sum(quantity) FILTER (WHERE line_type = 'sale') AS units,
+           sum(quantity * unit_cost) FILTER (WHERE line_type = 'sale') AS cost,
+           -sum(quantity) FILTER (WHERE line_type = 'return') AS units_returned
+    FROM silver.fact_sales WHERE date >= $start AND date < $end GROUP BY product_id
+),
+month_end AS (  -- the catalogue of the month's last day with a snapshot
+    SELECT product_id, product_name, category, subcategory, stock_qty FROM silver.dim_product
+    WHERE date = (SELECT max(date) FROM silver.dim_product WHERE date >= $start AND date < $end)
+),
+products AS (SELECT product_id FROM sold UNION SELECT product_id FROM month_end),
+measures AS (
+    SELECT p.product_id, coalesce(e.product_name, s.product_name) AS product_name, e.category,
+           e.subcategory, coalesce(s.revenue, 0) AS revenue, coalesce(s.units, 0) AS units,
+           coalesce(s.revenue, 0) - coalesce(s.cost, 0) AS gross_profit,
+           coalesce(s.units_returned, 0) AS units_returned, e.stock_qty,
+           -- stock / mean daily units sold over all the month's days
+           e.stock_qty / NULLIF(coalesce(s.units, 0) / (CAST($end AS DATE) - CAST($start AS DATE)), 0)
+               AS days_of_inventory
+    FROM products AS p
+    LEFT JOIN sold AS s ON s.product_id IS NOT DISTINCT FROM p.product_id
+    LEFT JOIN month_end AS e ON e.product_id = p.product_id
+)
+SELECT
+    CAST($start AS DATE) AS month,
+    CAST(product_id AS VARCHAR) AS product_id,
+    CAST(product_name AS VARCHAR) AS product_name,
+    CAST(category AS VARCHAR) AS category,
+    CAST(subcategory AS VARCHAR) AS subcategory,
+    CAST(revenue AS DECIMAL(18,4)) AS revenue,
+    CAST(units AS BIGINT) AS units,
+    CAST(gross_profit AS DECIMAL(18,4)) AS gross_profit,
+    CAST(gross_profit / NULLIF(revenue, 0) * 100 AS DOUBLE) AS margin_pct,
+    CAST(units_returned AS BIGINT) AS units_returned,
+    CAST(units_returned / NULLIF(units, 0) * 100 AS DOUBLE) AS return_rate,
+    CAST(stock_qty AS BIGINT) AS stock_qty,
+    CAST(days_of_inventory AS DOUBLE) AS days_of_inventory,
+    CAST(CASE
+        WHEN days_of_inventory < 14 OR (units = 0 AND stock_qty = 0) THEN 'restock'
+        WHEN days_of_inventory > 120 OR (units = 0 AND stock_qty > 0) THEN 'overstocked'
+        WHEN gross_profit / NULLIF(revenue, 0) * 100 < 15 THEN 'review_pricing'
+        ELSE 'healthy'
+    END AS VARCHAR) AS recommendation
+FROM measures
+ORDER BY product_id
+"""
+
+product_category_revenue_monthly = period_asset(
+    "monthly",
+    "product_category_revenue_monthly",
+    CATEGORY_REVENUE_SQL,
+    "One row per (month, category, subcategory) with a sale in the month (category from dim_product of the "
+    "sale day; NULL when the product is unknown): gross revenue, units and orders of the month's "
+    "fact_sales sale rows (returns do not reduce them), cost, gross_profit and margin_pct.",
+    silver_deps(("fact_sales", "dim_product")),
+    "product",
+    {
+        "revenue": "SUM(revenue)",
+        "gross_profit": "SUM(gross_profit)",
+        "margin_pct": "100 * SUM(gross_profit) / NULLIF(SUM(revenue), 0)",
+    },
+)
+
+product_performance = period_asset(
+    "monthly",
+    "product_performance",
+    PRODUCT_PERFORMANCE_SQL,
+    "One row per (month, product_id) for every product sold or returned in the month or in the catalogue "
+    "at month end: gross sales, returns booked in the month, stock_qty of the month's last catalogue "
+    "snapshot, days_of_inventory (NULL when nothing sold) and a recommendation, first match wins: restock "
+    "(< 14 days, or out of stock with no sales), overstocked (> 120 days, or stock with no sales), "
+    "review_pricing (margin_pct < 15), else healthy.",
+    silver_deps(("fact_sales", "dim_product")),
+    "product",
+    {
+        "revenue": "SUM(revenue)",
+        **{f"{r}_products": f"count(*) FILTER (WHERE recommendation = '{r}')" for r in RECOMMENDATIONS},
+    },
+)
+
+
+def _revenue_matches_fact_sales(asset: str) -> dg.AssetChecksDefinition:
+    return violations_check(
+        asset,
+        "revenue_matches_silver_fact_sales",
+        "For every month, revenue adds up to the month's silver.fact_sales sale rows.",
+        f"""
+        WITH gold AS (SELECT month, sum(revenue) AS gold_revenue FROM gold.{asset} GROUP BY month)
+        SELECT month, gold_revenue,
+               (SELECT coalesce(sum(total_amount), 0) FROM silver.fact_sales
+                WHERE line_type = 'sale' AND date >= month AND date < month + INTERVAL 1 MONTH)
+               AS silver_revenue
+        FROM gold WHERE gold_revenue IS DISTINCT FROM silver_revenue
+        """,
+    )
+
+
+assets = [product_category_revenue_monthly, product_performance]
+asset_checks = [
+    unique_key_check(
+        "product_category_revenue_monthly", "one_row_per_category", ["month", "category", "subcategory"]
+    ),
+    unique_key_check("product_performance", "one_row_per_product", ["month", "product_id"]),
+    accepted_values_check(
+        "product_performance", "recommendation_is_accepted", "month", "recommendation", RECOMMENDATIONS
+    ),
+    *(_revenue_matches_fact_sales(a) for a in ("product_category_revenue_monthly", "product_performance")),
+]

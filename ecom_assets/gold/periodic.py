@@ -1,0 +1,91 @@
+"""Shared pieces of the weekly and monthly gold tables: partition mappings, asset and check factories.
+
+Weekly/monthly tables read daily silver partitions through Dagster partition
+mappings (the period's days, a look-back, or all history up to the period's end)
+and never read a day after the period's end. Checks are ``gold.common``'s
+``violations_check``: a SQL query lists the rows that break the claim.
+"""
+
+from collections.abc import Mapping, Sequence
+
+import dagster as dg
+
+from ecom_assets.gold.common import VALID, violations_check
+from ecom_assets.partitions import MONTHLY, WEEKLY
+from ecom_assets.sql_asset import sql_asset
+
+# "Every daily partition up to the period's end". For a weekly/monthly → daily mapping the
+# offset counts downstream periods; Dagster clamps the start to the first daily partition
+# and, with allow_nonexistent_upstream_partitions, does not ask for days before it. 20
+# years covers any history this shop will have (the SQL itself reads every day < $end).
+ALL_HISTORY_WEEKS = dg.TimeWindowPartitionMapping(-20 * 53, 0, allow_nonexistent_upstream_partitions=True)
+# The month and the 12 before it (same month last year), for growth rates.
+TWELVE_MONTHS_BACK = dg.TimeWindowPartitionMapping(-12, 0, allow_nonexistent_upstream_partitions=True)
+
+_PERIODS = {"weekly": (WEEKLY, "as_of_date"), "monthly": (MONTHLY, "month")}
+
+# Valid orders (a NULL status is not cancelled) of the days before the period's end.
+VALID_ORDERS = f"""valid_orders AS (
+    SELECT user_id, order_id, date, total_price
+    FROM silver.orders
+    WHERE date < $end AND {VALID} AND user_id IS NOT NULL
+)"""
+
+
+def silver_deps(tables: Sequence[str], mapping: dg.PartitionMapping | None = None) -> list[dg.AssetDep]:
+    """Dependencies on daily silver tables (default mapping: the period's own days)."""
+    return [dg.AssetDep(dg.AssetKey(["silver", t]), partition_mapping=mapping) for t in tables]
+
+
+def period_asset(
+    cadence: str,
+    name: str,
+    sql: str,
+    description: str,
+    deps: Sequence[dg.AssetDep],
+    group: str,
+    kpis: Mapping[str, str],
+) -> dg.AssetsDefinition:
+    """A weekly (partition column ``as_of_date``) or monthly (``month``) gold table.
+
+    Freshness policies come from ``ecom_assets.automation.freshness`` (by the cadence tag).
+    """
+    partitions_def, partition_expr = _PERIODS[cadence]
+    return sql_asset(
+        layer="gold",
+        name=name,
+        sql=sql,
+        description=description,
+        deps=deps,
+        group=group,
+        cadence=cadence,
+        partitions_def=partitions_def,
+        partition_expr=partition_expr,
+        kpis=kpis,
+    )
+
+
+def unique_key_check(asset: str, name: str, key: Sequence[str]) -> dg.AssetChecksDefinition:
+    """``gold.<asset>`` has at most one row per ``key`` (NULLs compare equal)."""
+    columns = ", ".join(key)
+    return violations_check(
+        asset,
+        name,
+        f"One row per ({columns}).",
+        f"SELECT {columns}, count(*) AS row_count FROM gold.{asset} GROUP BY ALL HAVING count(*) > 1",
+        blocking=True,
+    )
+
+
+def accepted_values_check(
+    asset: str, name: str, period: str, column: str, accepted: Sequence[str]
+) -> dg.AssetChecksDefinition:
+    """Every value of ``column`` of ``gold.<asset>`` is one of ``accepted`` (never NULL)."""
+    values = ", ".join("'" + v.replace("'", "''") + "'" for v in accepted)
+    return violations_check(
+        asset,
+        name,
+        f"{column} is one of {', '.join(accepted)}.",
+        f"SELECT {period}, {column}, count(*) AS row_count FROM gold.{asset} "
+        f"WHERE {column} IS NULL OR {column} NOT IN ({values}) GROUP BY ALL",
+    )

@@ -1,0 +1,86 @@
+"""Gold tables of the sales domain that look back: daily revenue with trailing averages."""
+
+import dagster as dg
+
+from ecom_assets.gold.common import days, gold_key, matches_per_day, ratio, violations_check
+from ecom_assets.partitions import DAILY
+from ecom_assets.sql_asset import sql_asset
+
+LOOK_BACK_DAYS = 29
+FIRST_DAY = f"DATE '{DAILY.start.date().isoformat()}'"
+
+# The trailing windows need the 29 days before $start, but never days before the first partition.
+DAILY_REVENUE = f"""
+WITH daily AS (
+    SELECT d.date,
+           coalesce(m.total_revenue, 0) AS revenue,
+           coalesce(m.total_orders, 0) AS orders
+    FROM ({days(f"greatest($start - {LOOK_BACK_DAYS}, {FIRST_DAY})")}) AS d
+    LEFT JOIN gold.daily_business_metrics AS m USING (date)
+), windowed AS (
+    SELECT date, revenue, orders,
+           SUM(revenue) OVER last_7 AS revenue_7d, COUNT(*) OVER last_7 AS days_7d,
+           SUM(revenue) OVER last_30 AS revenue_30d, COUNT(*) OVER last_30 AS days_30d
+    FROM daily
+    WINDOW last_7 AS (ORDER BY date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW),
+           last_30 AS (ORDER BY date ROWS BETWEEN {LOOK_BACK_DAYS} PRECEDING AND CURRENT ROW)
+)
+SELECT date,
+       CAST(revenue AS DECIMAL(18,4)) AS revenue,
+       CAST(orders AS BIGINT) AS orders,
+       {ratio("revenue_7d", "days_7d")} AS revenue_7d_avg,
+       {ratio("revenue_30d", "days_30d")} AS revenue_30d_avg
+FROM windowed
+WHERE date >= $start AND date < $end
+ORDER BY date
+"""
+
+assets = [
+    sql_asset(
+        layer="gold",
+        name="daily_revenue",
+        sql=DAILY_REVENUE,
+        description=(
+            "One row per day: daily_business_metrics' revenue and orders with the mean daily revenue over "
+            "the trailing 7 and 30 days ending on the day (a day without orders counts as 0; days before "
+            "the first partition are not in the divisor)."
+        ),
+        deps=[
+            dg.AssetDep(
+                gold_key("daily_business_metrics"),
+                # Dagster clamps the offset at the first partition: no nonexistent upstream days.
+                partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-LOOK_BACK_DAYS),
+            )
+        ],
+        group="sales",
+        kpis={"revenue_7d_avg": "any_value(revenue_7d_avg)", "revenue_30d_avg": "any_value(revenue_30d_avg)"},
+    ),
+]
+
+asset_checks = [
+    matches_per_day(
+        "daily_revenue",
+        "revenue_matches_daily_business_metrics",
+        "Per day, revenue equals daily_business_metrics.total_revenue (a day missing there fails).",
+        "SELECT date, revenue AS value FROM gold.daily_revenue",
+        "SELECT date, total_revenue AS value FROM gold.daily_business_metrics",
+        ("revenue", "total_revenue"),
+        expected_missing_is_zero=False,
+        reads=["daily_business_metrics"],
+    ),
+    violations_check(
+        "daily_revenue",
+        "trailing_days_are_in_daily_business_metrics",
+        "Every day of each trailing 30-day window (from the first partition on) has a "
+        "daily_business_metrics row, so no average counts an unmaterialized day as 0.",
+        f"""
+        SELECT r.date, date_diff('day', greatest(r.date - {LOOK_BACK_DAYS}, {FIRST_DAY}), r.date) + 1
+                   AS days_expected,
+               (SELECT count(*) FROM gold.daily_business_metrics AS m
+                WHERE m.date BETWEEN greatest(r.date - {LOOK_BACK_DAYS}, {FIRST_DAY}) AND r.date)
+                   AS days_found
+        FROM gold.daily_revenue AS r
+        WHERE days_expected <> days_found""",
+        reads=["daily_business_metrics"],
+    ),
+]

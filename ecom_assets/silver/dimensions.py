@@ -1,0 +1,266 @@
+"""Silver dimensions (Kimball): dim_date, dim_product (daily snapshot), dim_customer (SCD type 2).
+
+Each dimension is one DuckDB query built with ``sql_asset``; the checks that guard
+them sit below, built by ``claim_check`` (also used by ``silver.facts``).
+"""
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from ecom_assets.partitions import DAILY
+from ecom_assets.sql_asset import sql_asset
+
+SILVER = "silver"
+USERS = dg.AssetKey([SILVER, "users"])
+PRODUCTS = dg.AssetKey([SILVER, "products"])
+DIM_PRODUCT = dg.AssetKey([SILVER, "dim_product"])
+DIM_CUSTOMER = dg.AssetKey([SILVER, "dim_customer"])
+EXAMPLES = 5
+
+# --- automation -------------------------------------------------------------------------------------
+# Plain eager() waits until *every* upstream daily partition exists (any_deps_missing looks at all of
+# them for an unpartitioned child), so one never-loaded day since ECOM_START_DATE would stop the refresh
+# forever. The dimensions refresh on any upstream update, without waiting for the history to be complete.
+REFRESH_ON_UPSTREAM = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+# dim_date has no upstream: build it while missing (eager() would not: it only reacts to becoming missing
+# after the condition exists), unless its last run failed, and again each midnight UTC, when a new day
+# partition appears.
+_MISSING = dg.AutomationCondition.missing() & ~dg.AutomationCondition.in_progress()
+REFRESH_DAILY = (_MISSING & ~dg.AutomationCondition.execution_failed()).with_label("missing") | (
+    dg.AutomationCondition.on_cron("0 0 * * *", "UTC")
+)
+
+
+# --- dim_date ---------------------------------------------------------------------------------------
+UTC_TODAY = "CAST(timezone('UTC', current_timestamp) AS DATE)"
+
+
+def dim_date_sql(first: str, end: str) -> str:
+    """The dim_date query for days in [first, end) (both DuckDB DATE expressions)."""
+    return f"""
+WITH days AS (SELECT CAST(range AS DATE) AS date FROM range({first}, {end}, INTERVAL 1 DAY))
+SELECT
+    date,
+    CAST(year(date) AS INTEGER) AS year,
+    CAST(quarter(date) AS INTEGER) AS quarter,
+    CAST(month(date) AS INTEGER) AS month,
+    CAST(monthname(date) AS VARCHAR) AS month_name,
+    CAST(week(date) AS INTEGER) AS iso_week,
+    CAST(isodow(date) AS INTEGER) AS day_of_week,
+    CAST(dayname(date) AS VARCHAR) AS day_name,
+    CAST(isodow(date) IN (6, 7) AS BOOLEAN) AS is_weekend
+FROM days
+ORDER BY date
+"""
+
+
+# DuckDB generates the days at materialization time: the first DAILY partition up to yesterday (UTC),
+# which is DAILY's last partition (a day's partition exists once the day has ended).
+DIM_DATE_SQL = dim_date_sql(f"DATE '{DAILY.get_first_partition_key()}'", UTC_TODAY)
+
+dim_date = sql_asset(
+    layer=SILVER,
+    name="dim_date",
+    sql=DIM_DATE_SQL,
+    description=(
+        "One row per calendar day from the first daily partition to the last (yesterday, UTC). "
+        "`year` is the calendar year and `iso_week` the ISO-8601 week number (so 2027-01-01 has year 2027 "
+        "and iso_week 53); `day_of_week` is ISO (1 = Monday … 7 = Sunday), weekends are Saturday and Sunday."
+    ),
+    deps=[],
+    group=SILVER,
+    cadence="full",
+    partitions_def=None,
+    partition_expr=None,
+    automation_condition=REFRESH_DAILY,
+)
+
+
+# --- dim_product ------------------------------------------------------------------------------------
+LOW_STOCK_MAX = 10
+
+DIM_PRODUCT_SQL = f"""
+SELECT
+    CAST(date AS DATE) AS date,
+    CAST(product_id AS VARCHAR) AS product_id,
+    CAST(product_name AS VARCHAR) AS product_name,
+    CAST(category AS VARCHAR) AS category,
+    CAST(subcategory AS VARCHAR) AS subcategory,
+    CAST(unit_cost AS DECIMAL(18,4)) AS unit_cost,
+    CAST(list_price AS DECIMAL(18,4)) AS list_price,
+    CAST(stock_qty AS BIGINT) AS stock_qty,
+    CAST(CASE
+        WHEN stock_qty IS NULL THEN NULL
+        WHEN stock_qty = 0 THEN 'out_of_stock'
+        WHEN stock_qty <= {LOW_STOCK_MAX} THEN 'low_stock'
+        ELSE 'in_stock'
+    END AS VARCHAR) AS inventory_status
+FROM silver.products
+WHERE date >= $start AND date < $end
+"""
+
+dim_product = sql_asset(
+    layer=SILVER,
+    name="dim_product",
+    sql=DIM_PRODUCT_SQL,
+    description=(
+        "One row per product and day: the catalogue as of the end of the day. `inventory_status` is "
+        f"`out_of_stock` at 0 units, `low_stock` at 1–{LOW_STOCK_MAX}, else `in_stock` (NULL when the stock "
+        "is unknown)."
+    ),
+    deps=[PRODUCTS],
+    group=SILVER,
+    kpis={
+        "products": "count(*)",
+        "out_of_stock_products": "count(*) FILTER (WHERE inventory_status = 'out_of_stock')",
+        "low_stock_products": "count(*) FILTER (WHERE inventory_status = 'low_stock')",
+    },
+)
+
+
+# --- dim_customer -----------------------------------------------------------------------------------
+# Optional landing columns (registration_date, email_verified, customer_tier) may be absent from a day's
+# file, which silver cannot tell apart from an empty field: NULL there means "not sent", so the last known
+# value is carried forward. The required columns are taken as sent.
+DIM_CUSTOMER_SQL = """
+WITH states AS (
+    SELECT
+        user_id,
+        date AS valid_from,
+        has_purchase_last_year,
+        has_purchase_last_qtr,
+        last_value(registration_date IGNORE NULLS) OVER history AS registration_date,
+        last_value(email_verified IGNORE NULLS) OVER history AS email_verified,
+        last_value(customer_tier IGNORE NULLS) OVER history AS customer_tier
+    FROM silver.users
+    WHERE user_id IS NOT NULL
+    WINDOW history AS (PARTITION BY user_id ORDER BY date, _row_number
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+changes AS (
+    SELECT *,
+        (has_purchase_last_year, has_purchase_last_qtr, registration_date, email_verified, customer_tier)
+            IS DISTINCT FROM lag((has_purchase_last_year, has_purchase_last_qtr, registration_date,
+                                  email_verified, customer_tier)) OVER by_user
+            OR row_number() OVER by_user = 1 AS is_new_version
+    FROM states
+    WINDOW by_user AS (PARTITION BY user_id ORDER BY valid_from)
+),
+versions AS (SELECT * FROM changes WHERE is_new_version)
+SELECT
+    CAST(user_id AS VARCHAR) AS user_id,
+    CAST(has_purchase_last_year AS BOOLEAN) AS has_purchase_last_year,
+    CAST(has_purchase_last_qtr AS BOOLEAN) AS has_purchase_last_qtr,
+    CAST(registration_date AS DATE) AS registration_date,
+    CAST(email_verified AS BOOLEAN) AS email_verified,
+    CAST(customer_tier AS VARCHAR) AS customer_tier,
+    CAST(valid_from AS DATE) AS valid_from,
+    CAST(lead(valid_from) OVER (PARTITION BY user_id ORDER BY valid_from) AS DATE) AS valid_to,
+    CAST(lead(valid_from) OVER (PARTITION BY user_id ORDER BY valid_from) IS NULL AS BOOLEAN) AS is_current
+FROM versions
+ORDER BY user_id, valid_from
+"""
+
+dim_customer = sql_asset(
+    layer=SILVER,
+    name="dim_customer",
+    sql=DIM_CUSTOMER_SQL,
+    description=(
+        "One row per version of a user (SCD type 2 over the daily user deltas): `valid_from` is the drop "
+        "date, `valid_to` the next version's `valid_from` (NULL for the current one). A delta row equal to "
+        "the previous version starts no new version; an optional column left empty or absent "
+        "(registration_date, email_verified, customer_tier) keeps its last known value."
+    ),
+    deps=[USERS],
+    group=SILVER,
+    cadence="full",
+    partitions_def=None,
+    partition_expr=None,
+    kpis={"customers": "count(*) FILTER (WHERE is_current)", "versions": "count(*)"},
+    automation_condition=REFRESH_ON_UPSTREAM,
+)
+
+
+# --- checks -----------------------------------------------------------------------------------------
+def failing_rows(conn: duckdb.DuckDBPyConnection, failing_sql: str) -> tuple[int, list[dict]]:
+    """How many rows ``failing_sql`` returns, and the first few of them as dicts."""
+    count = conn.execute(f"SELECT count(*) FROM ({failing_sql})").fetchall()[0][0]
+    cur = conn.execute(f"SELECT * FROM ({failing_sql}) LIMIT {EXAMPLES}")
+    names = [d[0] for d in cur.description]
+    examples = [{n: str(v) for n, v in zip(names, row)} for row in cur.fetchall()]
+    return int(count), examples
+
+
+def claim_check(
+    asset: dg.AssetKey,
+    name: str,
+    description: str,
+    failing_sql: str,
+    *,
+    blocking: bool = True,
+    severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
+) -> dg.AssetChecksDefinition:
+    """A check that passes when ``failing_sql`` (over the whole table, all days) returns no rows.
+
+    The result reports ``failing_count`` and up to five failing rows as ``examples``.
+    """
+
+    @dg.asset_check(asset=asset, name=name, description=description, blocking=blocking)
+    def _check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+        with warehouse.get_connection() as conn:
+            count, examples = failing_rows(conn, failing_sql)
+        return dg.AssetCheckResult(
+            passed=count == 0,
+            severity=severity,
+            metadata={"failing_count": count, "examples": dg.MetadataValue.json(examples)},
+        )
+
+    return _check
+
+
+DIM_PRODUCT_KEY_DUPLICATES = """
+SELECT date, product_id, count(*) AS rows FROM silver.dim_product
+GROUP BY date, product_id HAVING count(*) > 1 OR product_id IS NULL
+ORDER BY date, product_id
+"""
+DIM_CUSTOMER_CURRENT_VERSIONS = """
+SELECT user_id, count(*) FILTER (WHERE is_current) AS current_versions FROM silver.dim_customer
+GROUP BY user_id HAVING count(*) FILTER (WHERE is_current) <> 1
+ORDER BY user_id
+"""
+DIM_CUSTOMER_OVERLAPS = """
+SELECT user_id, valid_from, valid_to, next_valid_from FROM (
+    SELECT user_id, valid_from, valid_to,
+        lead(valid_from) OVER (PARTITION BY user_id ORDER BY valid_from) AS next_valid_from
+    FROM silver.dim_customer
+)
+WHERE valid_to <= valid_from
+   OR (next_valid_from IS NOT NULL AND (valid_to IS NULL OR valid_to > next_valid_from))
+ORDER BY user_id, valid_from
+"""
+
+checks = [
+    claim_check(
+        DIM_PRODUCT,
+        "dim_product_key_is_unique",
+        "Every (date, product_id) of dim_product appears once, with a product_id.",
+        DIM_PRODUCT_KEY_DUPLICATES,
+    ),
+    claim_check(
+        DIM_CUSTOMER,
+        "dim_customer_has_one_current_version_per_user",
+        "Every user of dim_customer has exactly one version with is_current.",
+        DIM_CUSTOMER_CURRENT_VERSIONS,
+    ),
+    claim_check(
+        DIM_CUSTOMER,
+        "dim_customer_versions_do_not_overlap",
+        "A user's versions do not overlap: each ends (valid_to) no later than the next one starts, "
+        "after it starts itself, and only the last one is open.",
+        DIM_CUSTOMER_OVERLAPS,
+    ),
+]
+
+assets: list = [dim_date, dim_product, dim_customer]
+asset_checks: list = checks

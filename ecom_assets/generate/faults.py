@@ -1,0 +1,211 @@
+"""Fault injection: extra bad rows per day, each recorded with its expected quarantine reason.
+
+Faulty rows are always additional rows (copies of clean rows with a new key and
+one defect, or rows built from earlier days), so the clean rows of a day are
+byte-for-byte those written without faults, and no clean row depends on a
+faulty one. A fault RNG stream of its own keeps the clean streams untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ecom_assets.generate import fmt
+from ecom_assets.generate.ids import fault_id
+from ecom_assets.generate.writer import ExtraRow, format_row
+from ecom_assets.schema import TABLES_BY_NAME
+
+REASONS = (
+    "duplicate_key",
+    "missing_key",
+    "bad_timestamp",
+    "bad_number",
+    "out_of_range",
+    "unknown_value",
+    "late_event",
+    "malformed_row",
+)
+Tables = dict[str, dict[str, pa.Array]]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected faulty row: where it is and why silver must quarantine it."""
+
+    table: str
+    drop_date: str
+    file: str
+    line: int  # 1-based physical line in the file (header = 1)
+    key: str | None
+    reason: str
+    column: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Planned:
+    row: ExtraRow
+    reason: str
+    key: str | None
+    column: str | None = None
+    value: str | None = None
+
+
+class _Injector:
+    def __init__(self, d: date, tables: Tables, seed: int, rng: np.random.Generator) -> None:
+        self.d, self.tables, self.seed, self.rng = d, tables, seed, rng
+        self.out: dict[str, list[Planned]] = {}
+        self._k: dict[str, int] = {}
+
+    def n(self, table: str) -> int:
+        cols = self.tables[table]
+        return len(next(iter(cols.values()))) if cols else 0
+
+    def copy(self, table: str, i: int) -> dict[str, str | None]:
+        return {c: v[i].as_py() for c, v in self.tables[table].items()}
+
+    def new_id(self, table: str) -> str:
+        self._k[table] = self._k.get(table, -1) + 1
+        return fault_id(table, self.d, self._k[table], self.seed)
+
+    def add(
+        self,
+        table: str,
+        reason: str,
+        *,
+        column: str | None = None,
+        value: str | None = None,
+        key_col: str = "event_id",
+        after: int | None = None,
+        row: dict | None = None,
+        raw: str | None = None,
+        keep_key: bool = False,
+    ) -> None:
+        """Add ``row`` (default: a copy of a random clean row of ``table``) under a new key, with
+        ``column`` set to ``value``, at a random place (or after clean row ``after``); or a raw line."""
+        n = self.n(table)
+        if row is None and raw is None:
+            if n == 0:
+                return
+            row = self.copy(table, int(self.rng.integers(0, n)))
+        values = dict(row or {})
+        if not keep_key and raw is None:
+            values[key_col] = self.new_id(table)
+        if column is not None:
+            values[column] = value
+        where = int(self.rng.integers(-1, n)) if after is None else after
+        key = None if raw is not None else values.get(key_col) or None
+        extra = ExtraRow(where, None if raw is not None else values, raw)
+        self.out.setdefault(table, []).append(Planned(extra, reason, key, column, value))
+
+
+def plan_faults(
+    d: date, tables: Tables, recent: list[tuple[date, Tables]], seed: int, rng: np.random.Generator
+) -> dict[str, list[Planned]]:
+    """The day's faulty rows, by table."""
+    f = _Injector(d, tables, seed, rng)
+    for table in ("pageviews", "pageviews", "clicks"):  # a copied row, later in the file
+        n = f.n(table)
+        if n:
+            i = int(rng.integers(0, n))
+            row = f.copy(table, i)
+            f.add(
+                table, "duplicate_key", row=row, keep_key=True, after=min(n - 1, i + int(rng.integers(0, 40)))
+            )
+    for table in ("pageviews", "clicks", "scrolls"):
+        f.add(table, "missing_key", column="event_id", value=None)
+    day = d.isoformat()
+    bad_times = ["not-a-timestamp", f"{day}T25:61:00Z", f"{d.year}-13-45T08:00:00Z"]
+    for table, bad in zip(("pageviews", "clicks", "add_to_cart"), bad_times):
+        f.add(table, "bad_timestamp", column="time", value=bad)
+    f.add("add_to_cart", "bad_number", column="product_price", value="12,99")
+    f.add("add_to_cart", "bad_number", column="product_qty", value="two")
+    f.add("scrolls", "bad_number", column="scroll_percent", value="eighty")
+    f.add("scrolls", "out_of_range", column="scroll_percent", value="150")
+    f.add("add_to_cart", "out_of_range", column="product_qty", value="-1")
+    f.add("add_to_cart", "out_of_range", column="product_price", value="-4.99")
+    f.add("sessions", "unknown_value", column="platform", value="smartwatch", key_col="session_id")
+    _barter_order(f)
+    _late_events(f, recent)
+    _malformed(f)
+    return f.out
+
+
+def _valid_order(tables: Tables, rng: np.random.Generator) -> int | None:
+    orders = tables["orders"]
+    ok = np.flatnonzero(pc.equal(orders["order_status"], "completed").to_numpy(zero_copy_only=False))
+    return int(rng.choice(ok)) if len(ok) else None
+
+
+def _fault_order_id(d: date, k: int) -> str:
+    return f"O{800_000_000 + d.toordinal() % 100_000 * 100 + k:09d}"
+
+
+def _barter_order(f: _Injector) -> None:
+    i = _valid_order(f.tables, f.rng)
+    if i is None:
+        return
+    row = f.copy("orders", i)
+    row.update(order_id=_fault_order_id(f.d, 0), is_first_purchase="0")
+    f.add("orders", "unknown_value", column="payment_method", value="barter", row=row)
+
+
+def _late_events(f: _Injector, recent: list[tuple[date, Tables]]) -> None:
+    """Pageviews and a whole order (with its lines) of 1–3 days ago arriving in today's drop."""
+    if not recent:
+        return
+    for _ in range(2):
+        past_day, past = recent[int(f.rng.integers(0, len(recent)))]
+        sessions = past["sessions"]
+        i = int(f.rng.integers(0, len(sessions["session_id"])))
+        t = _shift(sessions["time"][i].as_py(), past_day, int(f.rng.integers(5_000, 600_000)))
+        row = {
+            "user_id": sessions["user_id"][i].as_py(),
+            "session_id": sessions["session_id"][i].as_py(),
+            "time": t,
+            "domain": f.tables["pageviews"]["domain"][0].as_py() if f.n("pageviews") else None,
+            "path": sessions["landing_page"][i].as_py(),
+        }
+        f.add("pageviews", "late_event", row=row, column="time", value=t)
+    past_day, past = recent[int(f.rng.integers(0, len(recent)))]
+    i = _valid_order(past, f.rng)
+    if i is None:
+        return
+    order = {c: v[i].as_py() for c, v in past["orders"].items()}
+    t = _shift(order["time"], past_day, int(f.rng.integers(60_000, 900_000)))
+    order.update(order_id=_fault_order_id(f.d, 1), time=t, is_first_purchase="0")
+    lines = past["order_line_items"]
+    for j in np.flatnonzero(
+        pc.equal(lines["order_id"], past["orders"]["order_id"][i]).to_numpy(zero_copy_only=False)
+    ):
+        line = {c: v[int(j)].as_py() for c, v in lines.items()}
+        line.update(order_id=order["order_id"], time=t)
+        f.add("order_line_items", "late_event", row=line, column="time", value=t)
+    f.add("orders", "late_event", row=order, column="time", value=t)
+
+
+def _shift(text: str, day: date, ms: int) -> str:
+    """``text`` + ``ms``, kept before the end of ``day`` (UTC), as a ``Z`` timestamp."""
+    t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    end = fmt.day_start_ms(day + timedelta(days=1)) - 1_000
+    return fmt.iso_ms(min(int(t.timestamp() * 1000) + ms, end))
+
+
+def _malformed(f: _Injector) -> None:
+    """A truncated pageview line (3 fields) and a click line with two fields too many."""
+    for table, cut in (("pageviews", 3), ("clicks", None)):
+        if not f.n(table):
+            continue
+        row = f.copy(table, int(f.rng.integers(0, f.n(table))))
+        row["event_id"] = f.new_id(table)
+        columns = TABLES_BY_NAME[table].column_names
+        raw = format_row(columns[:cut], row) if cut else format_row(columns, row) + ",unexpected,1"
+        f.add(table, "malformed_row", raw=raw)

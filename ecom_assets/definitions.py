@@ -6,8 +6,9 @@ from ecom_assets import automation, bronze, gold, silver
 from ecom_assets.resources import build_resources
 
 defs = dg.Definitions(
-    assets=[*bronze.assets, *silver.assets, *gold.assets],
+    assets=automation.with_freshness_policies([*bronze.assets, *silver.assets, *gold.assets]),
     asset_checks=[*bronze.asset_checks, *silver.asset_checks, *gold.asset_checks],
+    jobs=automation.jobs,
     schedules=automation.schedules,
     sensors=automation.sensors,
     resources=build_resources(),

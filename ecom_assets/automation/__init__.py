@@ -1,4 +1,12 @@
-"""Automation: the landing sensor and the daily, weekly and monthly schedules."""
+"""Automation: the landing sensor, the daily/weekly/monthly schedules, declarative automation, freshness."""
 
-schedules: list = []
-sensors: list = []
+from ecom_assets.automation.automation_sensor import automation_sensor
+from ecom_assets.automation.freshness import with_freshness_policies
+from ecom_assets.automation.jobs import JOBS
+from ecom_assets.automation.landing_sensor import landing_sensor
+from ecom_assets.automation.schedules import schedules
+
+jobs = list(JOBS.values())
+sensors = [landing_sensor, automation_sensor]
+
+__all__ = ["jobs", "schedules", "sensors", "with_freshness_policies"]

@@ -1,0 +1,30 @@
+"""One asset job per cadence, selected by the ``cadence`` tag (assets are added without touching this)."""
+
+import dagster as dg
+
+from ecom_assets.partitions import DAILY, MONTHLY, WEEKLY
+
+# The partitions each job runs over (define_asset_job infers them from its assets).
+PARTITIONS: dict[str, dg.TimeWindowPartitionsDefinition] = {
+    "daily": DAILY,
+    "weekly": WEEKLY,
+    "monthly": MONTHLY,
+}
+
+# Tags that make a run one single-run range of partitions (what `--partition-range A...B` sets).
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+JOBS = {
+    cadence: dg.define_asset_job(
+        f"{cadence}_job",
+        selection=dg.AssetSelection.tag("cadence", cadence),
+        description=f"Every `cadence={cadence}` asset (and its checks), bronze to gold, for its partitions.",
+    )
+    for cadence in PARTITIONS
+}
+
+
+def range_tags(first: str, last: str) -> dict[str, str]:
+    """Run tags for one run over the partition keys ``first...last`` (inclusive)."""
+    return {RANGE_START_TAG: first, RANGE_END_TAG: last}

@@ -1,0 +1,112 @@
+"""The landing sensor: a complete day folder in the landing zone becomes a run of the daily job.
+
+Cursor = JSON ``{day: fingerprint}`` of the drops already requested. A day is requested once, and
+again when its files change. Folders that are not (yet) loadable are skipped with a logged reason
+and kept out of the cursor, so they trigger as soon as they become loadable. New days that follow
+each other become one range run (at most ``MAX_DAYS_PER_RUN`` days), so a back-load of a year is a
+handful of runs, not hundreds.
+"""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+
+from ecom_assets.automation.drops import day_ranges, describe_days, fingerprint, marker, open_days, parse_day
+from ecom_assets.automation.jobs import JOBS, range_tags
+from ecom_assets.partitions import DAILY
+from ecom_assets.resources import LandingZone
+from ecom_assets.schema import SUCCESS_MARKER
+
+MAX_DAYS_PER_RUN = 92  # a quarter: bounds the work a failed run repeats
+MINIMUM_INTERVAL_SECONDS = 30
+
+
+def read_cursor(cursor: str | None) -> dict[str, str]:
+    """The ``{day: fingerprint}`` map of drops already requested (empty for no or unreadable cursor)."""
+    try:
+        loaded = json.loads(cursor) if cursor else {}
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+def skip_reason(folder: Path, day: date | None, open_range: tuple[date, date] | None) -> str | None:
+    """Why a landing folder cannot be loaded now, or None when it can."""
+    if not folder.is_dir():
+        return "not a folder"
+    if day is None:
+        return "not a day folder (expected YYYY-MM-DD)"
+    if open_range is None:
+        return f"no daily partition exists yet (partitions start {DAILY.start:%Y-%m-%d})"
+    if day < open_range[0]:
+        return f"before the first daily partition {open_range[0]}"
+    if day > open_range[1]:
+        return f"the day has not ended yet (last daily partition is {open_range[1]})"
+    if not marker(folder.parent, day).is_file():
+        return f"incomplete drop: {SUCCESS_MARKER} missing"
+    return None
+
+
+def scan(root: Path, open_range: tuple[date, date] | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """``{day: fingerprint}`` of the loadable drops under ``root``, and ``(name, reason)`` of the rest."""
+    loadable: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
+    for folder in sorted(root.iterdir()):
+        reason = skip_reason(folder, parse_day(folder.name), open_range)
+        if reason is None:
+            try:
+                loadable[folder.name] = fingerprint(folder)
+                continue
+            except OSError as exc:  # the folder changed while being read: the next tick sees it
+                reason = f"could not be read ({exc})"
+        skipped.append((folder.name, reason))
+    return loadable, skipped
+
+
+def run_request(days: list[date], fingerprints: Mapping[str, str]) -> dg.RunRequest:
+    """One run of the daily job over consecutive ``days``; the run key changes when a day's files do."""
+    first, last = days[0].isoformat(), days[-1].isoformat()
+    digest = hashlib.sha256("".join(fingerprints[d.isoformat()] for d in days).encode()).hexdigest()[:16]
+    run_key = f"{first}...{last}@{digest}"
+    if first == last:
+        return dg.RunRequest(run_key=run_key, partition_key=first)
+    # Dagster 1.13's RunRequest has no partition-range argument: the range travels as run tags.
+    return dg.RunRequest(run_key=run_key, tags=range_tags(first, last))
+
+
+@dg.sensor(
+    name="landing_sensor",
+    job=JOBS["daily"],
+    minimum_interval_seconds=MINIMUM_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        f"Requests the daily job for every landing day folder with `{SUCCESS_MARKER}` that is new or "
+        f"whose files changed; consecutive days become one range run of at most {MAX_DAYS_PER_RUN} days."
+    ),
+)
+def landing_sensor(
+    context: dg.SensorEvaluationContext, landing: LandingZone
+) -> dg.SensorResult | dg.SkipReason:
+    root = landing.path
+    if not root.is_dir():
+        return dg.SkipReason(f"The landing root {root} does not exist yet.")
+    requested = read_cursor(context.cursor)
+    loadable, skipped = scan(root, open_days(DAILY, datetime.now(timezone.utc)))
+    for name, reason in skipped:
+        context.log.info(f"Skipping {name}: {reason}.")
+    changed = {day: fp for day, fp in loadable.items() if requested.get(day) != fp}
+    if not changed:
+        return dg.SkipReason(
+            f"No new or changed complete drops in {root} ({len(requested)} day(s) already requested)."
+        )
+    days = sorted(date.fromisoformat(d) for d in changed)
+    ranges = day_ranges(days, MAX_DAYS_PER_RUN)
+    context.log.info(f"Requesting {len(ranges)} run(s) for new or changed day(s) {describe_days(days)}.")
+    return dg.SensorResult(
+        run_requests=[run_request(r, changed) for r in ranges],
+        cursor=json.dumps({**requested, **changed}, sort_keys=True),
+    )

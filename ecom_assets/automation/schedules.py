@@ -1,0 +1,66 @@
+"""Daily, weekly and monthly schedules: each tick runs the partition that ended last before it.
+
+A tick only runs when every day of its partition has a complete drop (``_SUCCESS``); otherwise it
+skips, naming the days and the missing marker, so an incomplete week is never published as a week.
+"""
+
+from datetime import datetime, timezone
+
+import dagster as dg
+
+from ecom_assets.automation.drops import describe_days, incomplete_days, marker
+from ecom_assets.automation.jobs import JOBS, PARTITIONS
+from ecom_assets.resources import LandingZone
+from ecom_assets.schema import SUCCESS_MARKER
+
+RUNNING, STOPPED = dg.DefaultScheduleStatus.RUNNING, dg.DefaultScheduleStatus.STOPPED
+
+# cadence -> (cron in UTC, default status). The daily schedule is a fallback: the landing
+# sensor already runs each day as soon as its drop is complete, so it starts stopped.
+SCHEDULES: dict[str, tuple[str, dg.DefaultScheduleStatus]] = {
+    "daily": ("0 1 * * *", STOPPED),
+    "weekly": ("0 2 * * 0", RUNNING),
+    "monthly": ("0 3 1 * *", RUNNING),
+}
+
+
+def partition_schedule(cadence: str) -> dg.ScheduleDefinition:
+    """The schedule of one cadence: its job, for the partition whose window ended last before the tick."""
+    cron, status = SCHEDULES[cadence]
+    partitions_def = PARTITIONS[cadence]
+
+    @dg.schedule(
+        name=f"{cadence}_schedule",
+        job=JOBS[cadence],
+        cron_schedule=cron,
+        execution_timezone="UTC",
+        default_status=status,
+        description=(
+            f"At `{cron}` UTC: the `cadence={cadence}` assets for the {cadence} partition that just "
+            f"ended, skipped until every day of it has `{SUCCESS_MARKER}` in the landing zone."
+        ),
+    )
+    def _schedule(
+        context: dg.ScheduleEvaluationContext, landing: LandingZone
+    ) -> dg.RunRequest | dg.SkipReason:
+        tick = context.scheduled_execution_time or datetime.now(timezone.utc)
+        with dg.partition_loading_context(effective_dt=tick):
+            key = partitions_def.get_last_partition_key()
+        if key is None:
+            return dg.SkipReason(
+                f"No {cadence} partition has ended by {tick:%Y-%m-%d %H:%M} UTC "
+                f"(partitions start {partitions_def.start:%Y-%m-%d})."
+            )
+        window = partitions_def.time_window_for_partition_key(key)
+        missing = incomplete_days(landing.path, window.start.date(), window.end.date())
+        if missing:
+            return dg.SkipReason(
+                f"{cadence.capitalize()} partition {key} not run: the drop of {describe_days(missing)} "
+                f"is incomplete ({marker(landing.path, missing[0])} does not exist)."
+            )
+        return dg.RunRequest(run_key=f"{cadence}:{key}", partition_key=key)
+
+    return _schedule
+
+
+schedules = [partition_schedule(cadence) for cadence in SCHEDULES]

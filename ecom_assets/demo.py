@@ -27,8 +27,12 @@ def dagster_home() -> Path:
     """``DAGSTER_HOME`` (default ``.dagster_home``), holding the repo's ``dagster.yaml``."""
     home = Path(os.environ.get("DAGSTER_HOME", REPO / ".dagster_home")).resolve()
     home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists() and (REPO / "dagster.yaml").exists():
-        shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    target = home / "dagster.yaml"
+    if not target.exists() and not target.is_symlink():
+        try:
+            target.symlink_to(REPO / "dagster.yaml")  # one copy of the settings
+        except OSError:
+            shutil.copy(REPO / "dagster.yaml", target)
     return home
 
 

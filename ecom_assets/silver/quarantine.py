@@ -1,0 +1,61 @@
+"""``silver.quarantine``: every bronze row that did not make it into its silver table, and why."""
+
+import dagster as dg
+
+from ecom_assets.schema import LINEAGE_COLUMNS, TABLES, Table
+from ecom_assets.silver.contract import QUARANTINE
+from ecom_assets.silver.rules import REASON_ORDER, ident, ip_prefix, literal, mask_ips
+from ecom_assets.silver.tables import classify_sql
+from ecom_assets.sql_asset import sql_asset
+
+
+def raw_json(table: Table) -> str:
+    """The bronze row as a JSON object (every bronze column, in order).
+
+    Privacy: silver never holds a full IP, so for sessions ``ip`` is replaced by ``ip_prefix``
+    and IP addresses in an unsplittable ``_raw_line`` are masked; bronze keeps the original.
+    """
+    fields = []
+    for name in [*table.column_names, *LINEAGE_COLUMNS]:
+        value = ident(name)
+        if table.name == "sessions" and name == "ip":
+            name, value = "ip_prefix", ip_prefix('"_t_ip"')
+        elif table.name == "sessions" and name == "_raw_line":
+            value = mask_ips(value)
+        fields.append(f"{ident(name)} := {value}")
+    return f"to_json(struct_pack({', '.join(fields)}))"
+
+
+def quarantine_select(table: Table) -> str:
+    """The quarantined rows of one bronze table, in the columns of ``contract.QUARANTINE``."""
+    values = {
+        "date": "_drop_date",
+        "source_table": literal(table.name),
+        "_drop_date": "_drop_date",
+        "_row_number": "_row_number",
+        "reason": "_reason",
+        "detail": "_detail",
+        "raw": raw_json(table),
+    }
+    selects = ", ".join(f"CAST({values[name]} AS {type_}) AS {ident(name)}" for name, type_ in QUARANTINE)
+    return f"SELECT {selects}\nFROM (\n{classify_sql(table)}\n) WHERE _reason IS NOT NULL"
+
+
+QUARANTINE_SQL = "\nUNION ALL\n".join(f"({quarantine_select(t)})" for t in TABLES)
+
+asset = sql_asset(
+    layer="silver",
+    name="quarantine",
+    sql=QUARANTINE_SQL,
+    description=(
+        "One row per rejected bronze row (any table) and drop date, with the first rule it broke "
+        "(`reason`: malformed_row, missing_key, bad_timestamp, bad_number, out_of_range, unknown_value, "
+        "late_event, duplicate_key, tried in that order), `detail` (the column, its value and why) and "
+        "`raw` (the bronze row as JSON, sessions' IP reduced to its prefix). A timestamp without a zone "
+        "is a bad_timestamp; an event after the drop day is out_of_range."
+    ),
+    deps=[dg.AssetKey(["bronze", t.name]) for t in TABLES],
+    group="silver",
+    partition_expr="date",
+    kpis={reason: f"count(*) FILTER (WHERE reason = '{reason}')" for reason in REASON_ORDER},
+)

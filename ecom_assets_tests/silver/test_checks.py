@@ -1,0 +1,296 @@
+"""Silver's blocking checks: each claim on tiny tables, then end to end through Dagster."""
+
+import csv
+import shutil
+from datetime import date
+
+import dagster as dg
+import duckdb
+import pytest
+
+from ecom_assets import bronze
+from ecom_assets.generate import generate
+from ecom_assets.partitions import DAILY, SINGLE_RUN
+from ecom_assets.schema import SUCCESS_MARKER, TABLES, TABLES_BY_NAME
+from ecom_assets.silver import checks, quarantine, tables
+from ecom_assets.silver.checks import QUARANTINE_KEY, claims, evaluate
+from ecom_assets.silver.rules import REASON_ORDER
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.silver import DAY, bronze_db
+
+DAY3 = date(2026, 1, 3)
+
+
+def claim(table, name):
+    return next(c for c in claims(TABLES_BY_NAME[table]) if c.name == name)
+
+
+def test_claims_of_orders_are_named_as_claims():
+    assert [(c.name, c.blocking) for c in claims(TABLES_BY_NAME["orders"])] == [
+        ("orders_key_is_unique_and_not_null", True),
+        ("orders_total_price_is_not_negative", True),
+        ("orders_shipping_price_is_not_negative", True),
+        ("orders_discount_is_not_negative", True),
+        ("orders_total_items_is_not_negative", True),
+        ("orders_total_qty_is_not_negative", True),
+        ("orders_payment_method_is_an_accepted_value", True),
+        ("orders_order_status_is_an_accepted_value", True),
+        ("orders_reference_existing_sessions", False),  # warns only
+        ("orders_bronze_rows_are_accounted_for", True),
+    ]
+    assert len(checks.asset_checks) == len(TABLES)
+
+
+def test_key_is_unique_and_not_null():
+    conn = silver_db({"orders": [
+        {"date": DAY, "event_id": "e1"}, {"date": DAY, "event_id": "e1"}, {"date": DAY, "event_id": None},
+        {"date": DAY3, "event_id": "e1"}, {"date": DAY, "event_id": "e2"},
+    ]})
+    assert evaluate(conn, claim("orders", "orders_key_is_unique_and_not_null"), []) == (2, [
+        "date='2026-01-02', event_id='e1' (2 rows)", "date='2026-01-02', event_id=NULL (1 rows)",
+    ])
+
+
+def test_composite_key_includes_the_date_once():
+    row = {"date": DAY, "utm_source": "g", "utm_medium": "cpc", "utm_campaign": "w"}
+    conn = silver_db({"campaign_spend": [row, row, {**row, "utm_campaign": "x"}]})
+    assert evaluate(conn, claim("campaign_spend", "campaign_spend_key_is_unique_and_not_null"), []) == (1, [
+        "date='2026-01-02', utm_source='g', utm_medium='cpc', utm_campaign='w' (2 rows)",
+    ])
+
+
+def test_accepted_values():
+    conn = silver_db({"sessions": [
+        {"date": DAY, "session_id": "s1", "platform": "phone"},
+        {"date": DAY, "session_id": "s2", "platform": "mobile"},
+        {"date": DAY, "session_id": "s3", "platform": None},
+    ]})
+    assert evaluate(conn, claim("sessions", "sessions_platform_is_an_accepted_value"), []) == (1, [
+        "date='2026-01-02', session_id='s1', platform='phone'",
+    ])
+
+
+def test_ranges():
+    percents = [101, -1, 0, 100, None]
+    conn = silver_db({
+        "scrolls": [{"date": DAY, "event_id": f"e{i}", "scroll_percent": p} for i, p in enumerate(percents)],
+        "orders": [{"date": DAY, "event_id": "e1", "discount": -0.01},
+                   {"date": DAY, "event_id": "e2", "discount": 0}],
+    })
+    assert evaluate(conn, claim("scrolls", "scrolls_scroll_percent_is_between_0_and_100"), []) == (2, [
+        "date='2026-01-02', event_id='e0', scroll_percent='101'",
+        "date='2026-01-02', event_id='e1', scroll_percent='-1'",
+    ])
+    assert evaluate(conn, claim("orders", "orders_discount_is_not_negative"), []) == (1, [
+        "date='2026-01-02', event_id='e1', discount='-0.0100'",
+    ])
+
+
+def test_line_items_reference_orders_of_the_same_day():
+    conn = silver_db({
+        "orders": [{"date": DAY, "event_id": "p1", "order_id": "o1"},
+                   {"date": DAY3, "event_id": "p2", "order_id": "o2"}],
+        "order_line_items": [
+            {"date": DAY, "event_id": "li1", "order_id": "o1"},
+            {"date": DAY, "event_id": "li2", "order_id": "o2"},  # o2 exists, but on another day
+            {"date": DAY, "event_id": "li3", "order_id": None},
+        ],
+    })
+    got = evaluate(conn, claim("order_line_items", "order_line_items_reference_existing_orders"), [])
+    assert got == (2, [
+        "date='2026-01-02', event_id='li2', order_id='o2'",
+        "date='2026-01-02', event_id='li3', order_id=NULL",
+    ])
+
+
+def test_orphan_orders_are_counted():
+    conn = silver_db({
+        "sessions": [{"date": DAY, "session_id": "s1"}],
+        "orders": [{"date": DAY, "event_id": "p1", "session_id": "s1"},
+                   {"date": DAY, "event_id": "p2", "session_id": "s9"}],
+    })
+    assert evaluate(conn, claim("orders", "orders_reference_existing_sessions"), []) == (1, [
+        "date='2026-01-02', event_id='p2', session_id='s9'",
+    ])
+
+
+def test_conservation_per_evaluated_day():
+    conn = silver_db({
+        "pageviews": [{"date": DAY, "event_id": "a"}, {"date": DAY3, "event_id": "b"}],
+        "quarantine": [{"date": DAY, "source_table": "pageviews"}, {"date": DAY, "source_table": "clicks"}],
+    })
+    bronze_db({"pageviews": [{"event_id": "a"}, {"event_id": "x"}, {"event_id": "y"}, {"_drop_date": DAY3}]},
+              conn)
+    conservation = claim("pageviews", "pageviews_bronze_rows_are_accounted_for")
+    assert evaluate(conn, conservation, [DAY, DAY3]) == (1, ["2026-01-02: bronze=3, silver=1, quarantine=1"])
+    assert evaluate(conn, conservation, [DAY3]) == (0, [])
+    # a materialized day where silver and quarantine have nothing still counts its bronze rows
+    conn.execute("DELETE FROM silver.pageviews WHERE date = ?", [DAY3]).fetchall()
+    assert evaluate(conn, conservation, [DAY3]) == (1, ["2026-01-03: bronze=1, silver=0, quarantine=0"])
+    assert evaluate(duckdb.connect(), conservation, []) == (0, [])  # no day materialized: no table read
+
+
+# ---- end to end through Dagster -------------------------------------------------------------------
+
+D1, D2 = "2026-01-01", "2026-01-02"
+
+
+def session(session_id, time, **values):
+    return {"user_id": "u1", "platform": "Desktop", "country": "FR", "ip": "203.0.113.57",
+            "session_id": session_id, "time": time, **values}
+
+
+def order(event_id, order_id, session_id, time):
+    return {"user_id": "u1", "total_price": "50.00", "shipping_price": "5.00", "discount": "0",
+            "total_items": "1", "total_qty": "2", "payment_method": "paypal", "order_status": "completed",
+            "is_first_purchase": "1", "event_id": event_id, "order_id": order_id, "session_id": session_id,
+            "time": time}
+
+
+LANDING = {
+    D1: {
+        "sessions": [session("s1", f"{D1}T09:00:00Z", referrer="https://www.google.com/"),
+                     session("s2", f"{D1}T12:00:00+02:00", ip="2001:db8:85a3::1")],
+        "orders": [order("p1", "o1", "s1", f"{D1}T09:30:00Z"), order("p1", "o1", "s1", f"{D1}T09:30:00Z")],
+        "order_line_items": [{"event_id": "l1", "order_id": "o1", "session_id": "s1",
+                              "time": f"{D1}T09:30:00Z", "product_name": "Lamp", "product_price": "22.50",
+                              "product_qty": "2"}],
+        "users": [{"user_id": "u1", "has_purchase_last_year": "0", "has_purchase_last_qtr": "0"}],
+    },
+    D2: {
+        "sessions": [session("s3", f"{D2}T08:00:00Z", platform="Phone"), session("s4", f"{D2}T10:00:00Z")],
+        "orders": [order("p2", "o2", "s4", f"{D2}T10:05:00Z"), order("p3", "o3", "s1", f"{D1}T23:59:00Z")],
+        "scrolls": [{"event_id": "sc1", "session_id": "s4", "time": f"{D2}T10:01:00Z",
+                     "scroll_percent": "140"}],
+    },
+}
+
+
+def write_landing(root):
+    for day, files in LANDING.items():
+        folder = root / day
+        folder.mkdir(parents=True)
+        for table in (t for t in TABLES if t.required_file):
+            with (folder / table.file_name).open("w", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=table.column_names)
+                writer.writeheader()
+                writer.writerows(files.get(table.name, []))
+        (folder / SUCCESS_MARKER).write_text("")
+
+
+SILVER_PIPELINE = [*bronze.assets, *tables.assets, quarantine.asset, *checks.asset_checks]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    write_landing(root / "raw")
+    warehouse = root / "warehouse.duckdb"
+    result = materialize_range(SILVER_PIPELINE, D1, D2, resources_for(root / "raw", warehouse))
+    return warehouse, result
+
+
+def test_range_run_builds_silver_and_quarantine(built):
+    warehouse, _ = built
+    with duckdb.connect(str(warehouse)) as conn:
+        sessions = rows(conn, "SELECT date, session_id, ip_prefix, platform, channel FROM silver.sessions "
+                              "ORDER BY session_id")
+        assert [tuple(r.values()) for r in sessions] == [
+            (date(2026, 1, 1), "s1", "203.0.113.0", "desktop", "Organic Search"),
+            (date(2026, 1, 1), "s2", "2001:db8:85a3::", "desktop", "Direct"),
+            (date(2026, 1, 2), "s4", "203.0.113.0", "desktop", "Direct"),
+        ]
+        assert rows(conn, "SELECT date, order_id FROM silver.orders ORDER BY 2") == [
+            {"date": date(2026, 1, 1), "order_id": "o1"}, {"date": date(2026, 1, 2), "order_id": "o2"},
+        ]
+        assert [tuple(r.values()) for r in rows(
+            conn, "SELECT date, source_table, _row_number, reason FROM silver.quarantine ORDER BY ALL"
+        )] == [
+            (date(2026, 1, 1), "orders", 3, "duplicate_key"),
+            (date(2026, 1, 2), "orders", 3, "late_event"),
+            (date(2026, 1, 2), "scrolls", 2, "out_of_range"),
+            (date(2026, 1, 2), "sessions", 2, "unknown_value"),
+        ]
+
+
+def test_every_check_passes_and_kpis_are_reported(built):
+    _, result = built
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) == sum(len(claims(t)) for t in TABLES)
+    assert [e.check_name for e in evaluations if not e.passed] == []
+    conservation = next(e for e in evaluations if e.check_name == "orders_bronze_rows_are_accounted_for")
+    assert [conservation.metadata[k].value for k in ("days_evaluated", "failing_days")] == [2, 0]
+    materializations = [e.materialization for e in result.get_asset_materialization_events()]
+    kpis = {m.partition: m.metadata for m in materializations if m.asset_key == QUARANTINE_KEY}
+    shown = ("dagster/row_count", "duplicate_key", "late_event", "unknown_value", "out_of_range",
+             "bad_number")
+    assert {d: [kpis[d][k].value for k in shown] for d in (D1, D2)} == {
+        D1: [1, 1, 0, 0, 0, 0], D2: [3, 0, 1, 1, 1, 0],
+    }
+
+
+def table_counts(warehouse):
+    with duckdb.connect(str(warehouse)) as conn:
+        names = [*(t.name for t in TABLES), "quarantine"]
+        return {n: conn.execute(f"SELECT date, count(*) FROM silver.{n} GROUP BY 1 ORDER BY 1").fetchall()
+                for n in names}
+
+
+def test_rerunning_the_range_replaces_its_partitions(built, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built[0], warehouse)
+    before = table_counts(warehouse)
+    silver_only = [*tables.assets, quarantine.asset, *checks.asset_checks]
+    result = materialize_range(silver_only, D1, D2, resources_for(tmp_path / "raw", warehouse))
+    assert [e.check_name for e in result.get_asset_check_evaluations() if not e.passed] == []
+    assert table_counts(warehouse) == before
+    assert before["orders"] == [(date(2026, 1, 1), 1), (date(2026, 1, 2), 1)]
+
+
+@dg.asset(key=["gold", "reads_silver_orders"], deps=[dg.AssetKey(["silver", "orders"])],
+          partitions_def=DAILY, backfill_policy=SINGLE_RUN)
+def reads_silver_orders() -> dg.MaterializeResult:
+    return dg.MaterializeResult()
+
+
+def test_a_failed_blocking_check_stops_downstream_assets(built, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built[0], warehouse)
+    with duckdb.connect(str(warehouse)) as conn:  # corrupt day 1: a second row for order event p1
+        conn.execute("INSERT INTO silver.orders SELECT * FROM silver.orders WHERE event_id = 'p1'").fetchall()
+    orders = next(a for a in tables.assets if a.key == dg.AssetKey(["silver", "orders"]))
+    orders_checks = next(c for c in checks.asset_checks if orders.key in {k.asset_key for k in c.check_keys})
+    result = materialize_range(
+        [orders, orders_checks, reads_silver_orders], D2, D2,
+        resources_for(tmp_path / "raw", warehouse), raise_on_error=False,
+    )
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert list(failed) == ["orders_key_is_unique_and_not_null"]
+    assert failed["orders_key_is_unique_and_not_null"].metadata["examples"].value == (
+        "date='2026-01-01', event_id='p1' (2 rows)"
+    )
+    materialized = {e.materialization.asset_key for e in result.get_asset_materialization_events()}
+    assert materialized == {dg.AssetKey(["silver", "orders"])}  # the downstream asset did not run
+    assert [e.step_key for e in result.get_step_failure_events()] == ["orders_checks"]
+
+
+def test_generated_faults_are_all_quarantined_and_nothing_else(tmp_path):
+    generated = generate(tmp_path / "raw", date(2026, 1, 1), 2, 150, 7, faults=True, progress=False)
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = materialize_range(SILVER_PIPELINE, D1, D2, resources_for(tmp_path / "raw", warehouse))
+    evaluations = result.get_asset_check_evaluations()
+    assert [e.check_name for e in evaluations if not e.passed] == []
+    conservation = {e.check_name: e.metadata["days_evaluated"].value for e in evaluations
+                    if e.check_name.endswith("_bronze_rows_are_accounted_for")}
+    assert conservation == {f"{t.name}_bronze_rows_are_accounted_for": 2 for t in TABLES}
+    expected = {(f.table, f.drop_date, f.line): f.reason for f in generated.faults}
+    assert {f.reason for f in generated.faults} == set(REASON_ORDER)  # every reason is exercised
+    with duckdb.connect(str(warehouse)) as conn:
+        day = "strftime(_drop_date, '%Y-%m-%d')"
+        quarantined = conn.execute(f"SELECT source_table, {day}, _row_number, reason FROM silver.quarantine")
+        quarantined = quarantined.fetchall()
+        in_silver = conn.execute(" UNION ALL ".join(
+            f"SELECT '{t.name}', {day}, _row_number FROM silver.{t.name}" for t in TABLES
+        )).fetchall()
+    assert {(t, d, n): reason for t, d, n, reason in quarantined} == expected  # all faults, no clean row
+    assert set(in_silver) & set(expected) == set()  # no fault in the clean tables

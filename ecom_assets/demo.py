@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home()), "ECOM_RAW_DIR": str(raw),
            "ECOM_WAREHOUSE": warehouse, "ECOM_START_DATE": settings.start_date()}  # fmt: skip
     first, last = args.start, args.start + timedelta(days=args.days - 1)
-    print(f"Generating {args.days} days × {args.sessions_per_day} sessions from {first} into {raw}", flush=True)
+    print(f"Generating {args.days} days × {args.sessions_per_day} sessions from {first} into {raw}")
     generate(raw, first, args.days, sessions_per_day=args.sessions_per_day, seed=args.seed, progress=True)
 
     started = time.perf_counter()

@@ -25,12 +25,26 @@ class LandingZone(dg.ConfigurableResource):
         return Path(self.root)
 
 
+def duckdb_config() -> dict[str, object]:
+    """DuckDB settings for every connection to the warehouse.
+
+    Row order in a table carries no meaning (``_row_number`` and keys do), so inserts
+    need not preserve it, which makes bulk loads faster; the memory limit bounds a
+    long range run (DuckDB spills to disk beyond it), ``ECOM_DUCKDB_MEMORY_LIMIT``.
+    """
+    return {"preserve_insertion_order": False, "memory_limit": settings.duckdb_memory_limit()}
+
+
+def warehouse_resources(database: str) -> dict[str, object]:
+    """The IO manager and the ``warehouse`` resource (used by checks) on one DuckDB file."""
+    return {
+        "io_manager": WarehouseIOManager(database=database, connection_config=duckdb_config()),
+        "warehouse": DuckDBResource(database=database, connection_config=duckdb_config()),
+    }
+
+
 def build_resources() -> dict[str, object]:
     """Resources for the current environment (``ECOM_RAW_DIR``, ``ECOM_WAREHOUSE``)."""
     database = settings.warehouse_path()
     Path(database).parent.mkdir(parents=True, exist_ok=True)
-    return {
-        "io_manager": WarehouseIOManager(database=database),
-        "warehouse": DuckDBResource(database=database),
-        "landing": LandingZone(root=str(settings.raw_dir())),
-    }
+    return {**warehouse_resources(database), "landing": LandingZone(root=str(settings.raw_dir()))}

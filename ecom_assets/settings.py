@@ -8,6 +8,7 @@ from pathlib import Path
 DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_START_DATE = "2025-01-01"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
 
 
 def raw_dir() -> Path:
@@ -23,3 +24,8 @@ def warehouse_path() -> str:
 def start_date() -> str:
     """First daily partition, ``YYYY-MM-DD`` (``ECOM_START_DATE``)."""
     return os.environ.get("ECOM_START_DATE", DEFAULT_START_DATE)
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory limit for pipeline connections (``ECOM_DUCKDB_MEMORY_LIMIT``)."""
+    return os.environ.get("ECOM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT)

@@ -1,12 +1,13 @@
 """The one place that persists to DuckDB: dagster-duckdb's IO manager, made atomic.
 
-Assets return a :class:`TableBuild` (how to produce their rows, window by window);
-the IO manager runs it inside one transaction together with the deletion of the
-partition window, so a crash or a reader never sees a half-written partition.
-Rows are produced as SQL executed by DuckDB (or Arrow tables for file ingestion),
-one bounded window at a time, so a backfill of a year needs no more memory than a
-week. After writing, it reports per-partition ``dagster/row_count``, the column
-schema, the asset's KPIs and a small markdown preview.
+Assets return a :class:`TableBuild` (how to produce their rows, window by window).
+For each window (a chunk of at most a week of days, or one weekly/monthly partition)
+the IO manager deletes the window's old rows and inserts the new ones in ONE
+transaction, so a crash or a reader never sees a half-written or empty partition;
+committing window by window keeps a backfill of a year as light as a week. Rows
+are produced as SQL executed by DuckDB (or Arrow tables for file ingestion). After
+writing, it reports per-partition ``dagster/row_count``, the column schema, the
+asset's KPIs and a small markdown preview.
 """
 
 from __future__ import annotations
@@ -101,21 +102,18 @@ class TableBuildTypeHandler(DbTypeHandler[TableBuild]):
     """Writes a :class:`TableBuild` (or an Arrow table) into its DuckDB table."""
 
     def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: Any, connection):
-        build = obj if isinstance(obj, TableBuild) else TableBuild(lambda _c, _w: obj, [None])
+        build = obj if isinstance(obj, TableBuild) else TableBuild(lambda _c, _w: _as_arrow(obj), [None])
         target = f"{table_slice.schema}.{table_slice.table}"
         dims = table_slice.partition_dimensions
         expr = dims[0].partition_expr if dims else None
-        exists = table_exists(connection, table_slice.schema, table_slice.table)
         for window in build.windows:
-            _stage(connection, build.produce(connection, window), window)
-            if expr and window is not None:
-                _check_inside(connection, expr, window, target)
-            if not exists:
-                connection.execute(f"CREATE TABLE {target} AS SELECT * FROM _stage WHERE false").fetchall()
-                exists = True
-            _add_new_columns(connection, target)
-            connection.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _stage").fetchall()
-            connection.execute("DROP TABLE _stage").fetchall()
+            connection.execute("BEGIN TRANSACTION").fetchall()
+            try:
+                _replace_window(connection, table_slice, target, expr, window, build)
+            except BaseException:
+                connection.execute("ROLLBACK").fetchall()
+                raise
+            connection.execute("COMMIT").fetchall()
         _report(context, connection, target, expr, build.kpis)
         return {}
 
@@ -129,14 +127,54 @@ class TableBuildTypeHandler(DbTypeHandler[TableBuild]):
         return [TableBuild, pa.Table]
 
 
-def _stage(conn: duckdb.DuckDBPyConnection, result: str | pa.Table, window: Window) -> None:
+class PandasTypeHandler(DuckDBPandasTypeHandler):
+    """pandas frames: loaded by dagster-duckdb-pandas, written through the same atomic path."""
+
+    def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: Any, connection):
+        return TableBuildTypeHandler().handle_output(context, table_slice, obj, connection)
+
+
+def _as_arrow(obj: Any) -> pa.Table:
+    return obj if isinstance(obj, pa.Table) else pa.Table.from_pandas(obj, preserve_index=False)
+
+
+def _replace_window(
+    conn: duckdb.DuckDBPyConnection,
+    table_slice: TableSlice,
+    target: str,
+    expr: str | None,
+    window: Window,
+    build: TableBuild,
+) -> None:
+    """Delete the window's rows and insert its new rows (the caller holds the transaction)."""
+    exists = table_exists(conn, table_slice.schema, table_slice.table)
+    if exists and expr and window is not None:
+        delete = f"DELETE FROM {target} WHERE {expr} >= $start AND {expr} < $end"
+        conn.execute(delete, window_params(window)).fetchall()
+    elif exists:
+        conn.execute(_get_cleanup_statement(table_slice)).fetchall()  # the slice, or the whole table
+    unstage = _stage(conn, build.produce(conn, window), window)
+    if expr and window is not None:
+        _check_inside(conn, expr, window, target)
+    if not exists:
+        conn.execute(f"CREATE TABLE {target} AS SELECT * FROM _stage WHERE false").fetchall()
+    _add_new_columns(conn, target)
+    conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _stage").fetchall()
+    unstage()
+
+
+def _stage(conn: duckdb.DuckDBPyConnection, result: str | pa.Table, window: Window) -> Callable[[], Any]:
+    """Make the window's rows visible as ``_stage``; returns how to drop it.
+
+    A query is materialized once into a temp table (checked, then inserted); an Arrow
+    table is scanned in place, so file ingestion copies its rows only into the target.
+    """
     if isinstance(result, str):
         params = bind_window(result, window)
         conn.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS {result}", params).fetchall()
-    else:
-        conn.register("_arrow_rows", result)
-        conn.execute("CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM _arrow_rows").fetchall()
-        conn.unregister("_arrow_rows")
+        return lambda: conn.execute("DROP TABLE _stage").fetchall()
+    conn.register("_stage", result)
+    return lambda: conn.unregister("_stage")
 
 
 def _check_inside(conn: duckdb.DuckDBPyConnection, expr: str, window: tuple[date, date], target: str) -> None:
@@ -226,13 +264,12 @@ def _report(
         context.step_context.add_asset_metadata(metadata, asset_key=context.asset_key, partition_key=key)
 
 
-class TransactionalDuckDbClient(DuckDbClient):
-    """Deleting the old partition and inserting the new rows happen in one transaction."""
+class WindowedDuckDbClient(DuckDbClient):
+    """The handler deletes each window in the same transaction as its insert, not up front."""
 
     @staticmethod
     def delete_table_slice(context: dg.OutputContext, table_slice: TableSlice, connection) -> None:
-        if table_exists(connection, table_slice.schema, table_slice.table):
-            connection.execute(_get_cleanup_statement(table_slice)).fetchall()
+        return None
 
     @staticmethod
     def ensure_schema_exists(context: dg.OutputContext, table_slice: TableSlice, connection) -> None:
@@ -250,13 +287,7 @@ class TransactionalDuckDbClient(DuckDbClient):
             max_retries=10,
         )
         try:
-            conn.execute("BEGIN TRANSACTION").fetchall()
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK").fetchall()
-                raise
-            conn.execute("COMMIT").fetchall()
+            yield conn
         finally:
             conn.close()
 
@@ -266,7 +297,7 @@ class WarehouseIOManager(DuckDBIOManager):
 
     @staticmethod
     def type_handlers() -> Sequence[DbTypeHandler]:
-        return [TableBuildTypeHandler(), DuckDBPandasTypeHandler()]
+        return [TableBuildTypeHandler(), PandasTypeHandler()]
 
     @staticmethod
     def default_load_type() -> type | None:
@@ -274,7 +305,7 @@ class WarehouseIOManager(DuckDBIOManager):
 
     def create_io_manager(self, context) -> dg.IOManager:
         return DbIOManager(
-            db_client=TransactionalDuckDbClient(),
+            db_client=WindowedDuckDbClient(),
             database=self.database,
             schema=self.schema_,
             type_handlers=self.type_handlers(),

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 
-from ecom_assets.resources import LandingZone
+from ecom_assets.resources import LandingZone, warehouse_resources
 from ecom_assets.silver.contract import create_silver_tables, silver_columns
-from ecom_assets.warehouse import WarehouseIOManager
 
 
 def silver_db(tables: Mapping[str, Iterable[Mapping]], conn: duckdb.DuckDBPyConnection | None = None):
@@ -36,11 +34,7 @@ def silver_db(tables: Mapping[str, Iterable[Mapping]], conn: duckdb.DuckDBPyConn
 
 
 def resources_for(raw_dir: Path, warehouse: Path) -> dict[str, object]:
-    return {
-        "io_manager": WarehouseIOManager(database=str(warehouse)),
-        "warehouse": DuckDBResource(database=str(warehouse)),
-        "landing": LandingZone(root=str(raw_dir)),
-    }
+    return {**warehouse_resources(str(warehouse)), "landing": LandingZone(root=str(raw_dir))}
 
 
 def materialize_range(

@@ -37,7 +37,8 @@ def test_cli_materializes_one_partition_then_a_range_in_one_run(tmp_path):
         write_drop(tmp_path / "raw", day, {"sessions": _sessions(day, n)})
     single = _materialize(tmp_path, "--select", "tag:layer=bronze", "--partition", "2025-01-02")
     assert single.returncode == 0, single.stderr[-3000:]
-    ranged = _materialize(tmp_path, "--select", "tag:layer=bronze", "--partition-range", "2025-01-01...2025-01-03")
+    days = "2025-01-01...2025-01-03"
+    ranged = _materialize(tmp_path, "--select", "tag:layer=bronze", "--partition-range", days)
     assert ranged.returncode == 0, ranged.stderr[-3000:]
     assert ranged.stderr.count("RUN_SUCCESS") == 1  # the whole range is one run
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:

@@ -36,7 +36,8 @@ def _io(tmp_path) -> dict:
 
 def _table(tmp_path) -> list[tuple]:
     with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
-        return conn.execute("SELECT date, count(*), sum(amount) FROM demo.events GROUP BY 1 ORDER BY 1").fetchall()
+        sql = "SELECT date, count(*), sum(amount) FROM demo.events GROUP BY 1 ORDER BY 1"
+        return conn.execute(sql).fetchall()
 
 
 def test_range_run_in_chunks_reports_each_partition_and_replaces_on_rerun(tmp_path):
@@ -62,11 +63,13 @@ def test_rows_outside_the_window_fail_the_run_and_leave_the_table_untouched(tmp_
     assert [(d, n) for d, n, _ in _table(tmp_path)] == [(date(2025, 1, 1), 2), (date(2025, 1, 2), 2)]
 
 
-def test_a_failure_mid_range_rolls_back_the_deletion(tmp_path):
+def test_a_failure_mid_range_never_leaves_a_partition_empty_or_half_written(tmp_path):
     materialize_range([_events_asset(DAILY_ROWS)], "2025-01-01", "2025-01-04", _io(tmp_path))
-    # the second chunk raises: the first chunk's rewrite and the deletion are rolled back
+    # new rows are 10.00 a day; the second window (01-03, 01-04) raises while being written
     boom = "v(a) WHERE CASE WHEN CAST($start AS DATE) >= DATE '2025-01-03' THEN error('boom') ELSE true END"
-    failing = _events_asset(DAILY_ROWS.replace("v(a)", boom), chunk_days=2)
+    failing = _events_asset(DAILY_ROWS.replace("(1.10), (2.20)", "(4.00), (6.00)").replace("v(a)", boom), 2)
     result = materialize_range([failing], "2025-01-01", "2025-01-04", _io(tmp_path), raise_on_error=False)
     assert not result.success
-    assert [n for _, n, _ in _table(tmp_path)] == [2, 2, 2, 2]
+    # the first window committed its replacement; the failed window rolled back to the old rows
+    totals = [(n, float(total)) for _, n, total in _table(tmp_path)]
+    assert totals == [(2, 10.0), (2, 10.0), (2, 3.3), (2, 3.3)]

@@ -1,5 +1,7 @@
 """One daily bronze asset per landing file, all built by one factory from the schema."""
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime, timezone
 
 import dagster as dg
@@ -17,7 +19,7 @@ from ecom_assets.bronze.ingest import (
 from ecom_assets.partitions import DAILY, SINGLE_RUN
 from ecom_assets.resources import LandingZone
 from ecom_assets.schema import TABLES, Table
-from ecom_assets.warehouse import TableBuild, Window, day_windows
+from ecom_assets.warehouse import Produce, TableBuild, Window, day_windows
 
 OWNER = "team:analytics-engineering"
 
@@ -47,18 +49,41 @@ def bronze_asset(table: Table) -> dg.AssetsDefinition:
         check_drops(landing, table, days)
         ingested_at = datetime.now(timezone.utc).replace(tzinfo=None)
 
-        def produce(_conn: duckdb.DuckDBPyConnection, window: Window) -> pa.Table:
-            day = window[0]
+        def read_day(day: date) -> pa.Table:
             path = day_folder(landing.path, day) / table.file_name
             if not path.exists():
                 context.log.info(f"{table.file_name} absent from optional drop {day}: empty partition")
                 return empty_bronze(table)
             return read_landing_file(path, table, day, landing.path, ingested_at)
 
-        return TableBuild(produce, windows, kpis={"columns_unknown_rows": "count(_extra_columns)",
-                                                  "unparseable_lines": "count(_raw_line)"})
+        kpis = {"unknown_column_rows": "count(_extra_columns)", "unparseable_lines": "count(_raw_line)"}
+        return TableBuild(prefetching(read_day, days), windows, kpis)
 
     return _bronze
+
+
+def prefetching(read_day: Callable[[date], pa.Table], days: list[date]) -> Produce:
+    """``produce`` for day windows that parses the next day's file while DuckDB writes this one.
+
+    pyarrow and DuckDB both release the GIL, so reading and writing overlap; at most two
+    days of one table are in memory.
+    """
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bronze-read")
+    pending: dict[date, Future] = {}
+
+    def produce(_conn: duckdb.DuckDBPyConnection, window: Window) -> pa.Table:
+        day = window[0]
+        future = pending.pop(day, None) or pool.submit(read_day, day)
+        following = [d for d in days if d > day][:1]
+        for nxt in following:
+            pending[nxt] = pool.submit(read_day, nxt)
+        try:
+            return future.result()
+        finally:
+            if not following:
+                pool.shutdown(wait=False, cancel_futures=True)
+
+    return produce
 
 
 def check_drops(landing: LandingZone, table: Table, days: list[date]) -> None:

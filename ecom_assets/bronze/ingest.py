@@ -14,8 +14,8 @@ import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ecom_assets.schema import SUCCESS_MARKER, Table
@@ -97,10 +97,15 @@ def _fast_columns(path: Path, names: list[str]) -> dict[str, pa.Array] | None:
         return None
     if irregular:
         return None  # a line of the wrong width: keep it with its raw text on the exact path
-    columns = {n: parsed.column(n).combine_chunks() for n in names}
-    if any(pc.any(pc.match_substring_regex(c, "[\r\n]")).as_py() for c in columns.values()):
+    if parsed.num_rows + 1 != _physical_lines(path):
         return None  # a value spans lines: physical line numbers need the exact path
-    return columns
+    return {n: parsed.column(n) for n in names}
+
+
+def _physical_lines(path: Path) -> int:
+    with path.open("rb") as f:
+        data = f.read()
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
 def _exact_rows(
@@ -177,7 +182,7 @@ def read_landing_file(
     columns = _fast_columns(path, names)
     if columns is not None:
         n = len(columns[names[0]]) if names else 0
-        row_numbers = pa.array(range(2, n + 2), pa.int64())
+        row_numbers = pa.array(np.arange(2, n + 2, dtype=np.int64))
         raw_lines = pa.nulls(n, pa.string())
     else:
         rows, line_numbers, raws = _exact_rows(path, rel, len(names))
@@ -192,10 +197,10 @@ def read_landing_file(
     arrays += [
         _extra_json(columns, extras, n),
         raw_lines,
-        pa.array([drop_date] * n, pa.date32()),
-        pa.array([rel] * n, pa.string()),
+        pa.repeat(pa.scalar(drop_date, pa.date32()), n),
+        pa.repeat(pa.scalar(rel, pa.string()), n),
         row_numbers,
-        pa.array([ingested] * n, pa.timestamp("us")),
+        pa.repeat(pa.scalar(ingested, pa.timestamp("us")), n),
     ]
     return pa.Table.from_arrays(arrays, schema=schema)
 

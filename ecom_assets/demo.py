@@ -48,7 +48,10 @@ def materialize(selection: str, partition_args: list[str], env: dict[str, str]) 
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
         raise SystemExit(f"materialize failed for {selection} {partition_args}")
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    steps = proc.stderr.count("STEP_SUCCESS")
+    print(f"  {steps} steps succeeded in {seconds:.0f} s", flush=True)
+    return seconds
 
 
 def periods_within(first: date, last: date) -> tuple[list[str], list[str]]:

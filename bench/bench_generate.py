@@ -18,7 +18,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from ecom_assets.generate import generate
+from ecom_assets.generate.__main__ import add_generator_options, generate_from_options
 
 
 def _size(root: Path) -> int:
@@ -29,26 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--sessions-per-day", type=int, default=50_000)
-    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 1))
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--faults", action="store_true")
+    add_generator_options(parser, days=30, sessions_per_day=50_000, start=date(2026, 1, 1))
     parser.add_argument("--out", type=Path, help="keep the output here instead of a temporary directory")
-    parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     tmp = None if args.out else tempfile.mkdtemp(prefix="bench_generate_")
     root = args.out or Path(tmp)
     try:
-        r = generate(
-            root,
-            args.start,
-            args.days,
-            args.sessions_per_day,
-            args.seed,
-            args.faults,
-            progress=not args.no_progress,
-        )
+        r = generate_from_options(args, root)
         size = _size(root)
     finally:
         if tmp:

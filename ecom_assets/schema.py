@@ -33,6 +33,19 @@ ORDER_STATUSES = ("completed", "cancelled")
 CUSTOMER_TIERS = ("vip", "regular", "new")
 SUBSCRIPTION_STATUSES = ("active", "cancelled", "paused")
 
+# Every reason silver quarantines a row for, in the order the rules try them (the first that applies
+# wins). The contract's list plus ``malformed_row``: a line the CSV reader could not split.
+QUARANTINE_REASONS = (
+    "malformed_row",
+    "missing_key",
+    "bad_timestamp",
+    "bad_number",
+    "out_of_range",
+    "unknown_value",
+    "late_event",
+    "duplicate_key",
+)
+
 # Bronze lineage columns, appended after the contract columns of every bronze table.
 LINEAGE_COLUMNS = ("_extra_columns", "_raw_line", "_drop_date", "_source_file", "_row_number", "_ingested_at")
 

@@ -6,24 +6,31 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from ecom_assets.generate.core import generate
+from ecom_assets.generate.core import GenerateResult, generate
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ecom_assets.generate", description=__doc__)
-    parser.add_argument("--start", type=date.fromisoformat, required=True, help="first drop date, YYYY-MM-DD")
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--sessions-per-day", type=int, default=2000)
+def add_generator_options(
+    parser: argparse.ArgumentParser, *, days: int, sessions_per_day: int, start: date | None = None
+) -> None:
+    """The generator's options (also the benchmark's); ``--start`` is required when ``start`` is None."""
+    parser.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        required=start is None,
+        default=start,
+        help="first drop date, YYYY-MM-DD",
+    )
+    parser.add_argument("--days", type=int, default=days)
+    parser.add_argument("--sessions-per-day", type=int, default=sessions_per_day)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=Path("data/raw"), help="landing root")
     parser.add_argument("--faults", action="store_true", help="inject faulty rows (see faults.py)")
-    parser.add_argument("--faults-manifest", type=Path, help="write the injected faults as JSON here")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    args = parser.parse_args(argv)
-    if args.days < 1 or args.sessions_per_day < 1:
-        parser.error("--days and --sessions-per-day must be positive")
-    result = generate(
-        args.out,
+
+
+def generate_from_options(args: argparse.Namespace, out: Path) -> GenerateResult:
+    """Generate into ``out`` as the parsed generator options say."""
+    return generate(
+        out,
         args.start,
         args.days,
         args.sessions_per_day,
@@ -31,6 +38,17 @@ def main(argv: list[str] | None = None) -> int:
         args.faults,
         progress=not args.no_progress,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ecom_assets.generate", description=__doc__)
+    add_generator_options(parser, days=90, sessions_per_day=2000)
+    parser.add_argument("--out", type=Path, default=Path("data/raw"), help="landing root")
+    parser.add_argument("--faults-manifest", type=Path, help="write the injected faults as JSON here")
+    args = parser.parse_args(argv)
+    if args.days < 1 or args.sessions_per_day < 1:
+        parser.error("--days and --sessions-per-day must be positive")
+    result = generate_from_options(args, args.out)
     if args.faults_manifest:
         result.write_faults_manifest(args.faults_manifest)
     print(result.summary())

@@ -18,18 +18,9 @@ import pyarrow.compute as pc
 from ecom_assets.generate import fmt
 from ecom_assets.generate.ids import fault_id
 from ecom_assets.generate.writer import ExtraRow, format_row
-from ecom_assets.schema import TABLES_BY_NAME
+from ecom_assets.schema import QUARANTINE_REASONS, TABLES_BY_NAME
 
-REASONS = (
-    "duplicate_key",
-    "missing_key",
-    "bad_timestamp",
-    "bad_number",
-    "out_of_range",
-    "unknown_value",
-    "late_event",
-    "malformed_row",
-)
+REASONS = QUARANTINE_REASONS  # every reason silver quarantines a row for: the faults below inject each
 Tables = dict[str, dict[str, pa.Array]]
 
 

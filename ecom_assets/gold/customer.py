@@ -6,16 +6,10 @@ nothing after it, so re-running an old week after newer days have landed gives
 the same rows. ``cohort_analysis`` lives in ``customer_cohorts`` (exported here).
 """
 
+from ecom_assets.checks import Claim, accepted_values, bounded, claim_checks, unique_key
 from ecom_assets.gold import customer_cohorts
-from ecom_assets.gold.common import VALID, violations_check
-from ecom_assets.gold.periodic import (
-    ALL_HISTORY_WEEKS,
-    VALID_ORDERS,
-    accepted_values_check,
-    period_asset,
-    silver_deps,
-    unique_key_check,
-)
+from ecom_assets.gold.periodic import ALL_HISTORY_WEEKS, VALID_ORDERS, period_asset, silver_deps
+from ecom_assets.silver.facts import VALID
 
 # rfm_segment values → the KPI key counting the week's customers in it.
 RFM_SEGMENTS = {
@@ -128,36 +122,40 @@ user_lifetime_metrics = period_asset(
     },
 )
 
-_NAME = "user_lifetime_metrics"
+_TABLE, _AS_OF = "gold.user_lifetime_metrics", ["as_of_date"]
 assets = [user_lifetime_metrics, *customer_cohorts.assets]
 asset_checks = [
-    unique_key_check(_NAME, "one_row_per_user", ["as_of_date", "user_id"]),
-    violations_check(
-        _NAME,
-        "rfm_scores_are_between_1_and_5",
-        "Every RFM score is 1, 2, 3, 4 or 5.",
-        "SELECT as_of_date, user_id, rfm_recency_score, rfm_frequency_score, rfm_monetary_score "
-        "FROM gold.user_lifetime_metrics WHERE NOT coalesce(rfm_recency_score BETWEEN 1 AND 5 "
-        "AND rfm_frequency_score BETWEEN 1 AND 5 AND rfm_monetary_score BETWEEN 1 AND 5, false)",
-    ),
-    accepted_values_check(_NAME, "rfm_segment_is_accepted", "as_of_date", "rfm_segment", list(RFM_SEGMENTS)),
-    accepted_values_check(_NAME, "value_segment_is_accepted", "as_of_date", "value_segment", VALUE_SEGMENTS),
-    accepted_values_check(
-        _NAME, "activity_status_is_accepted", "as_of_date", "activity_status", ACTIVITY_STATUSES
-    ),
-    violations_check(
-        _NAME,
-        "lifetime_revenue_matches_silver_orders",
-        "For every as_of_date, the users' total_revenue adds up to the revenue of all valid silver orders "
-        "up to that day.",
-        f"""
-        WITH gold AS (SELECT as_of_date, sum(total_revenue) AS gold_revenue
-                      FROM gold.user_lifetime_metrics GROUP BY as_of_date)
-        SELECT as_of_date, gold_revenue,
-               (SELECT coalesce(sum(total_price), 0) FROM silver.orders
-                WHERE date <= as_of_date AND {VALID} AND user_id IS NOT NULL) AS silver_revenue
-        FROM gold WHERE gold_revenue IS DISTINCT FROM silver_revenue
-        """,
+    *claim_checks(
+        unique_key(_TABLE, "one_row_per_user", ["as_of_date", "user_id"]),
+        bounded(
+            _TABLE,
+            "rfm_scores_are_between_1_and_5",
+            ["rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score"],
+            ["as_of_date", "user_id"],
+            1,
+            5,
+            null_passes=False,
+            description="Every RFM score is 1, 2, 3, 4 or 5.",
+        ),
+        accepted_values(_TABLE, "rfm_segment_is_accepted", "rfm_segment", list(RFM_SEGMENTS), keys=_AS_OF),
+        accepted_values(_TABLE, "value_segment_is_accepted", "value_segment", VALUE_SEGMENTS, keys=_AS_OF),
+        accepted_values(
+            _TABLE, "activity_status_is_accepted", "activity_status", ACTIVITY_STATUSES, keys=_AS_OF
+        ),
+        Claim(
+            _TABLE,
+            "lifetime_revenue_matches_silver_orders",
+            "For every as_of_date, the users' total_revenue adds up to the revenue of all valid silver "
+            "orders up to that day.",
+            f"""
+            WITH gold AS (SELECT as_of_date, sum(total_revenue) AS gold_revenue
+                          FROM {_TABLE} GROUP BY as_of_date)
+            SELECT as_of_date, gold_revenue,
+                   (SELECT coalesce(sum(total_price), 0) FROM silver.orders
+                    WHERE date <= as_of_date AND {VALID} AND user_id IS NOT NULL) AS silver_revenue
+            FROM gold WHERE gold_revenue IS DISTINCT FROM silver_revenue
+            """,
+        ),
     ),
     *customer_cohorts.asset_checks,
 ]

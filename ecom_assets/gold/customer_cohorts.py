@@ -1,13 +1,7 @@
 """Gold cohort table of the customer domain (exported through ``ecom_assets.gold.customer``)."""
 
-from ecom_assets.gold.common import violations_check
-from ecom_assets.gold.periodic import (
-    ALL_HISTORY_WEEKS,
-    VALID_ORDERS,
-    period_asset,
-    silver_deps,
-    unique_key_check,
-)
+from ecom_assets.checks import Claim, bounded, claim_checks, unique_key
+from ecom_assets.gold.periodic import ALL_HISTORY_WEEKS, VALID_ORDERS, period_asset, silver_deps
 
 COHORT_SQL = f"""
 WITH {VALID_ORDERS},
@@ -56,24 +50,25 @@ cohort_analysis = period_asset(
     },
 )
 
-_NAME = "cohort_analysis"
+_TABLE = "gold.cohort_analysis"
 assets = [cohort_analysis]
-asset_checks = [
-    unique_key_check(
-        _NAME, "one_row_per_cohort_and_month", ["as_of_date", "cohort_month", "months_since_first"]
-    ),
-    violations_check(
-        _NAME,
+asset_checks = claim_checks(
+    unique_key(_TABLE, "one_row_per_cohort_and_month", ["as_of_date", "cohort_month", "months_since_first"]),
+    Claim(
+        _TABLE,
         "cohort_size_is_constant_across_months",
         "A cohort's size is the same in every month since its first (cohorts never grow).",
         "SELECT as_of_date, cohort_month, min(cohort_size) AS min_size, max(cohort_size) AS max_size "
-        "FROM gold.cohort_analysis GROUP BY ALL HAVING min(cohort_size) <> max(cohort_size)",
+        f"FROM {_TABLE} GROUP BY ALL HAVING min(cohort_size) <> max(cohort_size)",
     ),
-    violations_check(
-        _NAME,
+    bounded(
+        _TABLE,
         "retention_rate_is_between_0_and_100",
-        "Active customers never exceed the cohort size (retention_rate within 0–100).",
-        "SELECT as_of_date, cohort_month, months_since_first, retention_rate FROM gold.cohort_analysis "
-        "WHERE NOT coalesce(retention_rate BETWEEN 0 AND 100, false)",
+        ["retention_rate"],
+        ["as_of_date", "cohort_month", "months_since_first"],
+        0,
+        100,
+        null_passes=False,
+        description="Active customers never exceed the cohort size (retention_rate within 0–100).",
     ),
-]
+)

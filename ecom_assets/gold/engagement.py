@@ -6,7 +6,8 @@ path, so page and click totals reconcile with silver.
 
 import dagster as dg
 
-from ecom_assets.gold.common import VALID, bounded, days, gold_key, matches_per_day, pct, violations_check
+from ecom_assets.checks import Claim, bounded, claim_checks, matches_per_day
+from ecom_assets.gold.common import SESSION_COLUMNS, days, gold_key, pct, session_orders
 from ecom_assets.sql_asset import sql_asset
 
 GROUP = "engagement"
@@ -27,16 +28,10 @@ WITH views AS (
     WHERE date >= $start AND date < $end
     GROUP BY date, session_id
 ), orders AS (
-    SELECT date, session_id, min(time) AS first_order_time
-    FROM silver.orders
-    WHERE date >= $start AND date < $end AND {VALID}
-    GROUP BY date, session_id
+    {session_orders("min(time) AS first_order_time")}
 )
 SELECT
-    CAST(s.session_id AS VARCHAR) AS session_id,
-    CAST(s.user_id AS VARCHAR) AS user_id,
-    CAST(s.date AS DATE) AS date,
-    CAST(s.time AS TIMESTAMP) AS session_start,
+    {SESSION_COLUMNS},
     CAST(v.session_id IS NOT NULL AS BOOLEAN) AS had_pageview,
     CAST(coalesce(v.had_product_view, false) AS BOOLEAN) AS had_product_view,
     CAST(c.session_id IS NOT NULL AS BOOLEAN) AS had_add_to_cart,
@@ -226,17 +221,17 @@ WHERE f.funnel_sessions IS DISTINCT FROM coalesce(s.n, 0)
 
 FUNNEL_STEPS = ("product_view_sessions", "cart_sessions", "checkout_sessions", "order_sessions")
 
-asset_checks = [
-    violations_check(
-        "session_funnel",
+asset_checks = claim_checks(
+    Claim(
+        "gold.session_funnel",
         "session_counts_agree_across_gold",
         "Per day, session_funnel, silver.sessions, session_attribution and "
         "daily_business_metrics.total_sessions count the same sessions (a day missing in one shows NULL).",
         SESSION_COUNTS_SQL,
-        reads=["session_attribution", "daily_business_metrics"],
+        reads=["gold.session_attribution", "gold.daily_business_metrics"],
     ),
-    violations_check(
-        "daily_funnel_summary",
+    Claim(
+        "gold.daily_funnel_summary",
         "funnel_steps_do_not_exceed_sessions",
         "Per day, every funnel step counts at most all sessions, and abandoned carts at most cart sessions "
         "(steps are not nested, so they need not decrease from one to the next).",
@@ -244,14 +239,25 @@ asset_checks = [
         "FROM gold.daily_funnel_summary "
         f"WHERE greatest({', '.join(FUNNEL_STEPS)}) > sessions OR abandoned_cart_sessions > cart_sessions",
     ),
-    bounded("daily_funnel_summary", "rates_are_percentages",
-            ["product_view_rate", "cart_rate", "checkout_rate", "order_rate", "cart_abandonment_rate"], [],
-            0, 100),
-    bounded("page_engagement_metrics", "rates_are_percentages", ["bounce_rate", "avg_scroll_depth"],
-            ["page_path"], 0, 100),
+    bounded(
+        "gold.daily_funnel_summary",
+        "rates_are_percentages",
+        ["product_view_rate", "cart_rate", "checkout_rate", "order_rate", "cart_abandonment_rate"],
+        ["date"],
+        low=0,
+        high=100,
+    ),
+    bounded(
+        "gold.page_engagement_metrics",
+        "rates_are_percentages",
+        ["bounce_rate", "avg_scroll_depth"],
+        ["date", "page_path"],
+        low=0,
+        high=100,
+    ),
     *(
         matches_per_day(
-            asset,
+            f"gold.{asset}",
             f"{column}_match_silver_{table}",
             f"Per day, the sum of {column} equals the number of rows of silver.{table}.",
             f"SELECT date, sum({column}) AS value FROM gold.{asset} GROUP BY date",
@@ -264,4 +270,4 @@ asset_checks = [
             ("click_heatmap", "clicks", "clicks"),
         )
     ),
-]
+)

@@ -8,7 +8,9 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from ecom_assets.gold.common import VALID, bounded, gold_key, matches_per_day, pct, ratio
+from ecom_assets.checks import bounded, claim_checks, matches_per_day
+from ecom_assets.gold.common import SESSION_COLUMNS, gold_key, pct, ratio, session_orders
+from ecom_assets.silver.facts import VALID
 from ecom_assets.silver.rules import channel
 from ecom_assets.sql_asset import sql_asset
 from ecom_assets.warehouse import table_exists
@@ -22,22 +24,17 @@ SILVER_CAMPAIGN_SPEND = dg.AssetKey(["silver", "campaign_spend"])
 # and no referrer would get (rules 1-5, else `Direct`), from the one implementation of the rules.
 SPEND_CHANNEL = channel("p.utm_medium", "p.utm_source", "CAST(NULL AS VARCHAR)")
 
-SESSION_ATTRIBUTION_SQL = f"""
-WITH valid_orders AS (
-    SELECT date, session_id,
-           count(DISTINCT order_id) AS orders,
+_ORDER_MEASURES = """count(DISTINCT order_id) AS orders,
            sum(total_price) AS revenue,
            first(order_id ORDER BY time, order_id) AS first_order_id,
-           min(time) AS first_order_time
-    FROM silver.orders
-    WHERE date >= $start AND date < $end AND {VALID}
-    GROUP BY date, session_id
+           min(time) AS first_order_time"""
+
+SESSION_ATTRIBUTION_SQL = f"""
+WITH valid_orders AS (
+    {session_orders(_ORDER_MEASURES)}
 )
 SELECT
-    CAST(s.session_id AS VARCHAR) AS session_id,
-    CAST(s.user_id AS VARCHAR) AS user_id,
-    CAST(s.date AS DATE) AS date,
-    CAST(s.time AS TIMESTAMP) AS session_start,
+    {SESSION_COLUMNS},
     CAST(s.utm_source AS VARCHAR) AS utm_source,
     CAST(s.utm_medium AS VARCHAR) AS utm_medium,
     CAST(s.utm_campaign AS VARCHAR) AS utm_campaign,
@@ -258,34 +255,43 @@ def revenue_matches_daily_business_metrics(warehouse: DuckDBResource) -> dg.Asse
 
 
 asset_checks = [
-    matches_per_day(
-        "session_attribution",
-        "sessions_match_silver_sessions",
-        "Per day, one row per distinct session of silver.sessions.",
-        "SELECT date, count(*) AS value FROM gold.session_attribution GROUP BY date",
-        "SELECT date, count(DISTINCT session_id) AS value FROM silver.sessions GROUP BY date",
-        ("attribution_rows", "silver_sessions"),
-    ),
-    matches_per_day(
-        "session_attribution",
-        "revenue_matches_silver_orders",
-        "Per day, attributed revenue equals the valid orders' total_price whose session started that day.",
-        "SELECT date, sum(revenue) AS value FROM gold.session_attribution GROUP BY date",
-        f"""SELECT o.date, sum(o.total_price) AS value FROM silver.orders AS o
-            WHERE o.{VALID} AND EXISTS (SELECT 1 FROM silver.sessions AS s
-                                         WHERE s.date = o.date AND s.session_id = o.session_id)
-            GROUP BY o.date""",
-        ("attributed_revenue", "silver_revenue"),
+    *claim_checks(
+        matches_per_day(
+            "gold.session_attribution",
+            "sessions_match_silver_sessions",
+            "Per day, one row per distinct session of silver.sessions.",
+            "SELECT date, count(*) AS value FROM gold.session_attribution GROUP BY date",
+            "SELECT date, count(DISTINCT session_id) AS value FROM silver.sessions GROUP BY date",
+            ("attribution_rows", "silver_sessions"),
+        ),
+        matches_per_day(
+            "gold.session_attribution",
+            "revenue_matches_silver_orders",
+            "Per day, attributed revenue equals the valid orders' total_price whose session started "
+            "that day.",
+            "SELECT date, sum(revenue) AS value FROM gold.session_attribution GROUP BY date",
+            f"""SELECT o.date, sum(o.total_price) AS value FROM silver.orders AS o
+                WHERE o.{VALID} AND EXISTS (SELECT 1 FROM silver.sessions AS s
+                                             WHERE s.date = o.date AND s.session_id = o.session_id)
+                GROUP BY o.date""",
+            ("attributed_revenue", "silver_revenue"),
+        ),
+        bounded(
+            "gold.daily_channel_performance",
+            "conversion_rate_is_a_percentage",
+            ["conversion_rate"],
+            ["date", "channel"],
+            low=0,
+            high=100,
+        ),
+        matches_per_day(
+            "gold.campaign_effectiveness",
+            "spend_matches_silver_campaign_spend",
+            "Per day, campaign spend equals the spend of silver.campaign_spend.",
+            "SELECT date, sum(spend) AS value FROM gold.campaign_effectiveness GROUP BY date",
+            "SELECT date, sum(spend) AS value FROM silver.campaign_spend GROUP BY date",
+            ("campaign_spend", "silver_spend"),
+        ),
     ),
     revenue_matches_daily_business_metrics,
-    bounded("daily_channel_performance", "conversion_rate_is_a_percentage", ["conversion_rate"], ["channel"],
-            0, 100),
-    matches_per_day(
-        "campaign_effectiveness",
-        "spend_matches_silver_campaign_spend",
-        "Per day, campaign spend equals the spend of silver.campaign_spend.",
-        "SELECT date, sum(spend) AS value FROM gold.campaign_effectiveness GROUP BY date",
-        "SELECT date, sum(spend) AS value FROM silver.campaign_spend GROUP BY date",
-        ("campaign_spend", "silver_spend"),
-    ),
 ]

@@ -7,10 +7,11 @@ daily partition are unknown (NULL), never 0.
 
 from datetime import date
 
+from ecom_assets.checks import Claim, claim_checks, unique_key
 from ecom_assets.gold import monthly_products
-from ecom_assets.gold.common import VALID, violations_check
-from ecom_assets.gold.periodic import TWELVE_MONTHS_BACK, period_asset, silver_deps, unique_key_check
+from ecom_assets.gold.periodic import TWELVE_MONTHS_BACK, period_asset, silver_deps
 from ecom_assets.partitions import DAILY
+from ecom_assets.silver.facts import VALID
 
 
 def seasonal_sql(first_day: date) -> str:
@@ -78,17 +79,19 @@ seasonal_sales_analysis = period_asset(
 
 assets = [seasonal_sales_analysis, *monthly_products.assets]
 asset_checks = [
-    unique_key_check("seasonal_sales_analysis", "one_row_per_month", ["month"]),
-    violations_check(
-        "seasonal_sales_analysis",
-        "revenue_matches_silver_orders",
-        "For every month, revenue equals the valid silver orders' total_price of that month.",
-        f"""
-        SELECT month, revenue AS gold_revenue,
-               (SELECT coalesce(sum(total_price), 0) FROM silver.orders
-                WHERE {VALID} AND date >= month AND date < month + INTERVAL 1 MONTH) AS silver_revenue
-        FROM gold.seasonal_sales_analysis WHERE revenue IS DISTINCT FROM silver_revenue
-        """,
+    *claim_checks(
+        unique_key("gold.seasonal_sales_analysis", "one_row_per_month", ["month"]),
+        Claim(
+            "gold.seasonal_sales_analysis",
+            "revenue_matches_silver_orders",
+            "For every month, revenue equals the valid silver orders' total_price of that month.",
+            f"""
+            SELECT month, revenue AS gold_revenue,
+                   (SELECT coalesce(sum(total_price), 0) FROM silver.orders
+                    WHERE {VALID} AND date >= month AND date < month + INTERVAL 1 MONTH) AS silver_revenue
+            FROM gold.seasonal_sales_analysis WHERE revenue IS DISTINCT FROM silver_revenue
+            """,
+        ),
     ),
     *monthly_products.asset_checks,
 ]

@@ -6,10 +6,8 @@ it reconciles with the month's sale rows; cost is units × the day's unit_cost
 (lines without a known unit cost add no cost).
 """
 
-import dagster as dg
-
-from ecom_assets.gold.common import violations_check
-from ecom_assets.gold.periodic import accepted_values_check, period_asset, silver_deps, unique_key_check
+from ecom_assets.checks import Claim, accepted_values, claim_checks, unique_key
+from ecom_assets.gold.periodic import period_asset, silver_deps
 
 RECOMMENDATIONS = ("restock", "overstocked", "review_pricing", "healthy")
 
@@ -120,13 +118,13 @@ product_performance = period_asset(
 )
 
 
-def _revenue_matches_fact_sales(asset: str) -> dg.AssetChecksDefinition:
-    return violations_check(
-        asset,
+def _revenue_matches_fact_sales(table: str) -> Claim:
+    return Claim(
+        table,
         "revenue_matches_silver_fact_sales",
         "For every month, revenue adds up to the month's silver.fact_sales sale rows.",
         f"""
-        WITH gold AS (SELECT month, sum(revenue) AS gold_revenue FROM gold.{asset} GROUP BY month)
+        WITH gold AS (SELECT month, sum(revenue) AS gold_revenue FROM {table} GROUP BY month)
         SELECT month, gold_revenue,
                (SELECT coalesce(sum(total_amount), 0) FROM silver.fact_sales
                 WHERE line_type = 'sale' AND date >= month AND date < month + INTERVAL 1 MONTH)
@@ -136,14 +134,13 @@ def _revenue_matches_fact_sales(asset: str) -> dg.AssetChecksDefinition:
     )
 
 
+CATEGORY_TABLE, PRODUCT_TABLE = "gold.product_category_revenue_monthly", "gold.product_performance"
 assets = [product_category_revenue_monthly, product_performance]
-asset_checks = [
-    unique_key_check(
-        "product_category_revenue_monthly", "one_row_per_category", ["month", "category", "subcategory"]
+asset_checks = claim_checks(
+    unique_key(CATEGORY_TABLE, "one_row_per_category", ["month", "category", "subcategory"]),
+    unique_key(PRODUCT_TABLE, "one_row_per_product", ["month", "product_id"]),
+    accepted_values(
+        PRODUCT_TABLE, "recommendation_is_accepted", "recommendation", RECOMMENDATIONS, keys=["month"]
     ),
-    unique_key_check("product_performance", "one_row_per_product", ["month", "product_id"]),
-    accepted_values_check(
-        "product_performance", "recommendation_is_accepted", "month", "recommendation", RECOMMENDATIONS
-    ),
-    *(_revenue_matches_fact_sales(a) for a in ("product_category_revenue_monthly", "product_performance")),
-]
+    *(_revenue_matches_fact_sales(t) for t in (CATEGORY_TABLE, PRODUCT_TABLE)),
+)

@@ -2,7 +2,9 @@
 
 import dagster as dg
 
-from ecom_assets.gold.common import VALID, bounded, matches_per_day, pct, ratio
+from ecom_assets.checks import bounded, claim_checks
+from ecom_assets.gold.common import matches_daily_business_metrics, pct, ratio
+from ecom_assets.silver.facts import VALID
 from ecom_assets.sql_asset import sql_asset
 
 ORDERS = dg.AssetKey(["silver", "orders"])
@@ -133,30 +135,37 @@ assets = [
     ),
 ]
 
-asset_checks = [
-    matches_per_day(
-        "payment_method_performance",
+asset_checks = claim_checks(
+    matches_daily_business_metrics(
+        "gold.payment_method_performance",
         "orders_sum_to_daily_business_metrics",
         "Per day, the payment methods' orders sum to daily_business_metrics.total_orders.",
         "SELECT date, SUM(orders) AS value FROM gold.payment_method_performance GROUP BY date",
-        "SELECT date, total_orders AS value FROM gold.daily_business_metrics",
-        ("method_orders", "total_orders"),
-        expected_missing_is_zero=False,
-        reads=["daily_business_metrics"],
+        "total_orders",
+        "method_orders",
     ),
     bounded(
-        "payment_method_performance",
+        "gold.payment_method_performance",
         "rates_are_percentages",
         ["share_of_orders", "cancellation_rate"],
-        ["payment_method"],
+        ["date", "payment_method"],
         high=100,
     ),
-    bounded("payment_method_performance", "revenue_is_not_negative", ["revenue"], ["payment_method"]),
     bounded(
-        "coupon_performance",
+        "gold.payment_method_performance", "revenue_is_not_negative", ["revenue"], ["date", "payment_method"]
+    ),
+    bounded(
+        "gold.coupon_performance",
         "amounts_are_not_negative",
         ["total_discount_given", "total_revenue"],
-        ["discount_coupon_code"],
+        ["date", "discount_coupon_code"],
     ),
-    bounded("orders_for_review", "risk_score_is_within_1_and_100", ["risk_score"], ["order_id"], 1, 100),
-]
+    bounded(
+        "gold.orders_for_review",
+        "risk_score_is_within_1_and_100",
+        ["risk_score"],
+        ["date", "order_id"],
+        low=1,
+        high=100,
+    ),
+)

@@ -1,17 +1,16 @@
-"""Shared pieces of the weekly and monthly gold tables: partition mappings, asset and check factories.
+"""Shared pieces of the weekly and monthly gold tables: partition mappings and the asset factory.
 
 Weekly/monthly tables read daily silver partitions through Dagster partition
 mappings (the period's days, a look-back, or all history up to the period's end)
-and never read a day after the period's end. Checks are ``gold.common``'s
-``violations_check``: a SQL query lists the rows that break the claim.
+and never read a day after the period's end.
 """
 
 from collections.abc import Mapping, Sequence
 
 import dagster as dg
 
-from ecom_assets.gold.common import VALID, violations_check
 from ecom_assets.partitions import MONTHLY, WEEKLY
+from ecom_assets.silver.facts import VALID
 from ecom_assets.sql_asset import sql_asset
 
 # "Every daily partition up to the period's end". For a weekly/monthly → daily mapping the
@@ -62,30 +61,4 @@ def period_asset(
         partitions_def=partitions_def,
         partition_expr=partition_expr,
         kpis=kpis,
-    )
-
-
-def unique_key_check(asset: str, name: str, key: Sequence[str]) -> dg.AssetChecksDefinition:
-    """``gold.<asset>`` has at most one row per ``key`` (NULLs compare equal)."""
-    columns = ", ".join(key)
-    return violations_check(
-        asset,
-        name,
-        f"One row per ({columns}).",
-        f"SELECT {columns}, count(*) AS row_count FROM gold.{asset} GROUP BY ALL HAVING count(*) > 1",
-        blocking=True,
-    )
-
-
-def accepted_values_check(
-    asset: str, name: str, period: str, column: str, accepted: Sequence[str]
-) -> dg.AssetChecksDefinition:
-    """Every value of ``column`` of ``gold.<asset>`` is one of ``accepted`` (never NULL)."""
-    values = ", ".join("'" + v.replace("'", "''") + "'" for v in accepted)
-    return violations_check(
-        asset,
-        name,
-        f"{column} is one of {', '.join(accepted)}.",
-        f"SELECT {period}, {column}, count(*) AS row_count FROM gold.{asset} "
-        f"WHERE {column} IS NULL OR {column} NOT IN ({values}) GROUP BY ALL",
     )

@@ -2,7 +2,9 @@
 
 import dagster as dg
 
-from ecom_assets.gold.common import VALID, VALID_LINE_ITEM_REVENUE, bounded, matches_per_day, pct
+from ecom_assets.checks import bounded, claim_checks, matches_per_day
+from ecom_assets.gold.common import pct
+from ecom_assets.silver.facts import VALID, VALID_LINE_ITEM_REVENUE
 from ecom_assets.sql_asset import sql_asset
 
 PRODUCT_PERFORMANCE_DAILY = f"""
@@ -77,9 +79,9 @@ assets = [
     ),
 ]
 
-asset_checks = [
+asset_checks = claim_checks(
     matches_per_day(
-        "product_performance_daily",
+        "gold.product_performance_daily",
         "revenue_matches_valid_line_items",
         "Per day, the products' total_revenue sums to SUM(product_price × product_qty) of the valid "
         "orders' line items.",
@@ -88,9 +90,9 @@ asset_checks = [
         ("product_revenue", "line_item_revenue"),
     ),
     bounded(
-        "product_performance_daily",
+        "gold.product_performance_daily",
         "amounts_are_not_negative",
         ["total_revenue", "total_quantity_sold", "times_added_to_cart"],
-        ["product_name"],
+        ["date", "product_name"],
     ),
-]
+)

@@ -2,7 +2,9 @@
 
 import dagster as dg
 
-from ecom_assets.gold.common import VALID, VALID_LINE_ITEM_REVENUE, bounded, days, matches_per_day, pct, ratio
+from ecom_assets.checks import bounded, claim_checks, matches_per_day
+from ecom_assets.gold.common import days, matches_daily_business_metrics, pct, ratio
+from ecom_assets.silver.facts import VALID, VALID_LINE_ITEM_REVENUE
 from ecom_assets.sql_asset import sql_asset
 
 ORDERS, SESSIONS = dg.AssetKey(["silver", "orders"]), dg.AssetKey(["silver", "sessions"])
@@ -124,9 +126,9 @@ assets = [
     ),
 ]
 
-asset_checks = [
+asset_checks = claim_checks(
     matches_per_day(
-        "daily_business_metrics",
+        "gold.daily_business_metrics",
         "revenue_matches_silver_orders",
         "Per day, total_revenue equals SUM(total_price) of the valid orders in silver.orders.",
         "SELECT date, total_revenue AS value FROM gold.daily_business_metrics",
@@ -134,22 +136,22 @@ asset_checks = [
         ("gold_revenue", "silver_revenue"),
     ),
     bounded(
-        "daily_business_metrics",
+        "gold.daily_business_metrics",
         "conversion_rate_is_a_percentage",
         ["conversion_rate"],
-        [],
+        ["date"],
         high=100,
         # Orders can outnumber sessions (two orders in one session, orders of sessions of other days).
         severity=dg.AssetCheckSeverity.WARN,
     ),
     bounded(
-        "daily_business_metrics",
+        "gold.daily_business_metrics",
         "amounts_are_not_negative",
         ["total_revenue", "total_discount", "total_shipping"],
-        [],
+        ["date"],
     ),
     matches_per_day(
-        "sales_summary",
+        "gold.sales_summary",
         "gross_revenue_matches_valid_line_items",
         "Per day, gross_revenue equals SUM(product_price × product_qty) of the valid orders' line items.",
         "SELECT date, gross_revenue AS value FROM gold.sales_summary",
@@ -157,20 +159,18 @@ asset_checks = [
         ("gross_revenue", "line_item_revenue"),
     ),
     bounded(
-        "sales_summary",
+        "gold.sales_summary",
         "amounts_are_not_negative",
         ["gross_revenue", "returns_amount", "units_sold", "units_returned"],
-        [],
+        ["date"],
     ),
-    matches_per_day(
-        "regional_sales",
+    matches_daily_business_metrics(
+        "gold.regional_sales",
         "revenue_matches_daily_business_metrics",
         "Per day, the regions' revenue sums to daily_business_metrics.total_revenue.",
         "SELECT date, SUM(revenue) AS value FROM gold.regional_sales GROUP BY date",
-        "SELECT date, total_revenue AS value FROM gold.daily_business_metrics",
-        ("regional_revenue", "total_revenue"),
-        expected_missing_is_zero=False,
-        reads=["daily_business_metrics"],
+        "total_revenue",
+        "regional_revenue",
     ),
-    bounded("regional_sales", "revenue_is_not_negative", ["revenue"], ["country", "region"]),
-]
+    bounded("gold.regional_sales", "revenue_is_not_negative", ["revenue"], ["date", "country", "region"]),
+)

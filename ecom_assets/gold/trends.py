@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from ecom_assets.gold.common import days, gold_key, matches_per_day, ratio, violations_check
+from ecom_assets.checks import Claim, claim_checks
+from ecom_assets.gold.common import days, gold_key, matches_daily_business_metrics, ratio
 from ecom_assets.partitions import DAILY
 from ecom_assets.sql_asset import sql_asset
 
@@ -57,19 +58,17 @@ assets = [
     ),
 ]
 
-asset_checks = [
-    matches_per_day(
-        "daily_revenue",
+asset_checks = claim_checks(
+    matches_daily_business_metrics(
+        "gold.daily_revenue",
         "revenue_matches_daily_business_metrics",
         "Per day, revenue equals daily_business_metrics.total_revenue (a day missing there fails).",
         "SELECT date, revenue AS value FROM gold.daily_revenue",
-        "SELECT date, total_revenue AS value FROM gold.daily_business_metrics",
-        ("revenue", "total_revenue"),
-        expected_missing_is_zero=False,
-        reads=["daily_business_metrics"],
+        "total_revenue",
+        "revenue",
     ),
-    violations_check(
-        "daily_revenue",
+    Claim(
+        "gold.daily_revenue",
         "trailing_days_are_in_daily_business_metrics",
         "Every day of each trailing 30-day window (from the first partition on) has a "
         "daily_business_metrics row, so no average counts an unmaterialized day as 0.",
@@ -81,6 +80,6 @@ asset_checks = [
                    AS days_found
         FROM gold.daily_revenue AS r
         WHERE days_expected <> days_found""",
-        reads=["daily_business_metrics"],
+        reads=["gold.daily_business_metrics"],
     ),
-]
+)

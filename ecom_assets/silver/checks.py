@@ -1,24 +1,23 @@
 """Blocking checks on the typed silver tables, generated per table from the landing schema.
 
-Each claim is a SQL query returning one row per failure (an ``example`` text naming the key
-or day); a check reports the failing count and up to 5 examples. Checks are not partitioned:
-they look at every day in the table (cheap in DuckDB). Per table, one multi-check step runs
-its claims: keys unique and not null, accepted values, ranges, references, and row
-conservation (bronze = silver + quarantine, per day).
+Each claim (``ecom_assets.checks.Claim``) is a SQL query returning one row per failure, an
+``example`` text naming the key or day. Checks are not partitioned: they look at every day in
+the table (cheap in DuckDB). Per table, one multi-check step runs its claims: keys unique and
+not null, accepted values, ranges, references, and row conservation (bronze = silver +
+quarantine, per day).
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from ecom_assets.checks import ERROR, WARN, Claim, claim_result, evaluate
 from ecom_assets.schema import TABLES, Table
 from ecom_assets.silver.rules import ident, in_list, literal
 
-EXAMPLES = 5
 QUARANTINE_KEY = dg.AssetKey(["silver", "quarantine"])
 # (table, column, referenced table, blocking): every value exists in the referenced table the same day.
 REFERENCES = (
@@ -26,18 +25,6 @@ REFERENCES = (
     # Warn only: an order placed just after midnight may belong to a session of the day before.
     ("orders", "session_id", "sessions", False),
 )
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A named claim about ``silver.<table>`` and the SQL of its failures."""
-
-    name: str
-    description: str
-    failures: str  # one row per failure, column `example`; `$days` = the days evaluated, if used
-    unit: str = "rows"
-    blocking: bool = True
-    reads: tuple[dg.AssetKey, ...] = ()
 
 
 def _shown(columns: list[str]) -> str:
@@ -50,22 +37,31 @@ def _key_columns(table: Table) -> list[str]:
     return ["date", *[k for k in table.key if k != "date"]]
 
 
+def _claim(table: str, name: str, description: str, failing: str, blocking: bool = True, **options) -> Claim:
+    """A silver claim: blocking with ERROR severity, or (not blocking) a warning."""
+    return Claim(
+        table, name, description, failing, blocking=blocking, severity=ERROR if blocking else WARN, **options
+    )
+
+
 def claims(table: Table) -> list[Claim]:
-    """Every claim about ``silver.<table>``."""
+    """Every claim about ``silver.<table>``; ``$days`` in a query means the days evaluated."""
     name, keys, target = table.name, _key_columns(table), f"silver.{table.name}"
     found = [
-        Claim(
+        _claim(
+            target,
             f"{name}_key_is_unique_and_not_null",
             f"({', '.join(table.key)}) is never NULL and appears once per day.",
             f"SELECT {_shown(keys)} || ' (' || count(*) || ' rows)' AS example FROM {target} "
             f"GROUP BY {', '.join(ident(k) for k in keys)} "
             f"HAVING count(*) > 1 OR {' OR '.join(f'{ident(k)} IS NULL' for k in keys)}",
-            unit="keys",
+            unit="key",
         )
     ]
     for c in table.columns:
         if c.accepted:
-            found.append(Claim(
+            found.append(_claim(
+                target,
                 f"{name}_{c.name}_is_an_accepted_value",
                 f"{c.name} is NULL or one of: {', '.join(c.accepted)}.",
                 f"SELECT {_shown([*keys, c.name])} AS example FROM {target} "
@@ -75,27 +71,30 @@ def claims(table: Table) -> list[Claim]:
             limits = [(op, v) for op, v in ((">=", c.min), ("<=", c.max)) if v is not None]
             outside = " OR ".join(f"NOT {ident(c.name)} {op} {v:g}" for op, v in limits)
             says = "is_not_negative" if (c.min, c.max) == (0, None) else f"is_between_{c.min:g}_and_{c.max:g}"
-            found.append(Claim(
+            found.append(_claim(
+                target,
                 f"{name}_{c.name}_{says}",
                 f"{c.name} is NULL or {' and '.join(f'{op} {v:g}' for op, v in limits)}.",
                 f"SELECT {_shown([*keys, c.name])} AS example FROM {target} WHERE {outside}",
             ))
     for child, column, parent, blocking in REFERENCES:
         if child == name:
-            found.append(Claim(
+            found.append(_claim(
+                target,
                 f"{name}_reference_existing_{parent}",
                 f"Every {column} of the day is in silver.{parent} of the same day.",
                 f"SELECT {_shown([*keys, column])} AS example FROM {target} AS c WHERE NOT EXISTS "
                 f"(SELECT 1 FROM silver.{parent} AS p WHERE p.date = c.date AND p.{column} = c.{column})",
                 blocking=blocking,
-                reads=(dg.AssetKey(["silver", parent]),),
+                reads=(f"silver.{parent}",),
             ))
-    found.append(Claim(
+    found.append(_claim(
+        target,
         f"{name}_bronze_rows_are_accounted_for",
         "Per day materialized: bronze rows = silver rows + quarantined rows of this table.",
         _conservation_sql(table),
-        unit="days",
-        reads=(dg.AssetKey(["bronze", name]), QUARANTINE_KEY),
+        unit="day",
+        reads=(f"bronze.{name}", "silver.quarantine"),
     ))
     return found
 
@@ -112,17 +111,13 @@ FROM days LEFT JOIN b USING (day) LEFT JOIN s USING (day) LEFT JOIN q USING (day
 WHERE coalesce(b.n, 0) <> coalesce(s.n, 0) + coalesce(q.n, 0)"""
 
 
-def evaluate(conn: duckdb.DuckDBPyConnection, claim: Claim, days: list[date]) -> tuple[int, list[str]]:
-    """(failure count, up to 5 examples in order) of a claim; ``days`` bounds per-day claims."""
-    per_day = "$days" in claim.failures
-    if per_day and not days:
-        return 0, []  # nothing materialized yet: nothing to account for
-    params = {"days": days} if per_day else {}
-    count, examples = conn.execute(
-        f"WITH f AS ({claim.failures}) SELECT count(*), list(example ORDER BY example)[1:{EXAMPLES}] FROM f",
-        params,
-    ).fetchall()[0]
-    return int(count), list(examples or [])
+def result(conn: duckdb.DuckDBPyConnection, claim: Claim, days: list[date]) -> dg.AssetCheckResult:
+    """A claim's result; a per-day claim looks at ``days`` only (none yet: nothing to account for)."""
+    if "$days" not in claim.failing:
+        return evaluate(conn, claim)
+    if not days:  # nothing materialized yet: no table to read
+        return claim_result(claim, 0, [], days_evaluated=0)
+    return evaluate(conn, claim, {"days": days}, days_evaluated=len(days))
 
 
 def _days(instance: dg.DagsterInstance, table: Table) -> list[date]:
@@ -134,16 +129,9 @@ def _days(instance: dg.DagsterInstance, table: Table) -> list[date]:
 
 def table_checks(table: Table) -> dg.AssetChecksDefinition:
     """The checks of ``silver.<table>``, run together in one step."""
-    asset_key = dg.AssetKey(["silver", table.name])
     table_claims = claims(table)
-    specs = [
-        dg.AssetCheckSpec(
-            c.name, asset=asset_key, description=c.description, blocking=c.blocking, additional_deps=c.reads
-        )
-        for c in table_claims
-    ]
 
-    @dg.multi_asset_check(specs=specs, name=f"{table.name}_checks", can_subset=True)
+    @dg.multi_asset_check(specs=[c.spec for c in table_claims], name=f"{table.name}_checks", can_subset=True)
     def _checks(
         context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
     ) -> Iterator[dg.AssetCheckResult]:
@@ -151,17 +139,7 @@ def table_checks(table: Table) -> dg.AssetChecksDefinition:
         days = _days(context.instance, table)
         with warehouse.get_connection() as conn:
             for claim in (c for c in table_claims if c.name in selected):
-                count, examples = evaluate(conn, claim, days)
-                metadata = {f"failing_{claim.unit}": count, "examples": "\n".join(examples) or "none"}
-                if claim.unit == "days":
-                    metadata["days_evaluated"] = len(days)
-                yield dg.AssetCheckResult(
-                    asset_key=asset_key,
-                    check_name=claim.name,
-                    passed=count == 0,
-                    severity=dg.AssetCheckSeverity.ERROR if claim.blocking else dg.AssetCheckSeverity.WARN,
-                    metadata=metadata,
-                )
+                yield result(conn, claim, days)
 
     return _checks
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ecom_assets.schema import DUCKDB_TYPES, TABLES, Table
+from ecom_assets.schema import DUCKDB_TYPES, QUARANTINE_REASONS, TABLES, Table  # noqa: F401 (re-exported)
 
 LINEAGE = (("_drop_date", "DATE"), ("_source_file", "VARCHAR"), ("_row_number", "BIGINT"))
 
@@ -39,17 +39,6 @@ QUARANTINE = [
     ("detail", "VARCHAR"),
     ("raw", "VARCHAR"),
 ]
-QUARANTINE_REASONS = (
-    "duplicate_key",
-    "missing_key",
-    "bad_timestamp",
-    "bad_number",
-    "out_of_range",
-    "unknown_value",
-    "late_event",
-    "malformed_row",  # a line the CSV reader could not split into the header's fields
-)
-
 MONEY = DUCKDB_TYPES["decimal"]
 DIMS_AND_FACTS: dict[str, list[tuple[str, str]]] = {
     "dim_date": [

@@ -1,13 +1,11 @@
 """Silver dimensions (Kimball): dim_date, dim_product (daily snapshot), dim_customer (SCD type 2).
 
-Each dimension is one DuckDB query built with ``sql_asset``; the checks that guard
-them sit below, built by ``claim_check`` (also used by ``silver.facts``).
+Each dimension is one DuckDB query built with ``sql_asset``; the claims that guard them sit below.
 """
 
 import dagster as dg
-import duckdb
-from dagster_duckdb import DuckDBResource
 
+from ecom_assets.checks import Claim, claim_checks, unique_key
 from ecom_assets.partitions import DAILY
 from ecom_assets.sql_asset import sql_asset
 
@@ -16,7 +14,6 @@ USERS = dg.AssetKey([SILVER, "users"])
 PRODUCTS = dg.AssetKey([SILVER, "products"])
 DIM_PRODUCT = dg.AssetKey([SILVER, "dim_product"])
 DIM_CUSTOMER = dg.AssetKey([SILVER, "dim_customer"])
-EXAMPLES = 5
 
 # --- automation -------------------------------------------------------------------------------------
 # Plain eager() waits until *every* upstream daily partition exists (any_deps_missing looks at all of
@@ -183,84 +180,37 @@ dim_customer = sql_asset(
 
 
 # --- checks -----------------------------------------------------------------------------------------
-def failing_rows(conn: duckdb.DuckDBPyConnection, failing_sql: str) -> tuple[int, list[dict]]:
-    """How many rows ``failing_sql`` returns, and the first few of them as dicts."""
-    count = conn.execute(f"SELECT count(*) FROM ({failing_sql})").fetchall()[0][0]
-    cur = conn.execute(f"SELECT * FROM ({failing_sql}) LIMIT {EXAMPLES}")
-    names = [d[0] for d in cur.description]
-    examples = [{n: str(v) for n, v in zip(names, row)} for row in cur.fetchall()]
-    return int(count), examples
-
-
-def claim_check(
-    asset: dg.AssetKey,
-    name: str,
-    description: str,
-    failing_sql: str,
-    *,
-    blocking: bool = True,
-    severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
-) -> dg.AssetChecksDefinition:
-    """A check that passes when ``failing_sql`` (over the whole table, all days) returns no rows.
-
-    The result reports ``failing_count`` and up to five failing rows as ``examples``.
-    """
-
-    @dg.asset_check(asset=asset, name=name, description=description, blocking=blocking)
-    def _check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        with warehouse.get_connection() as conn:
-            count, examples = failing_rows(conn, failing_sql)
-        return dg.AssetCheckResult(
-            passed=count == 0,
-            severity=severity,
-            metadata={"failing_count": count, "examples": dg.MetadataValue.json(examples)},
-        )
-
-    return _check
-
-
-DIM_PRODUCT_KEY_DUPLICATES = """
-SELECT date, product_id, count(*) AS rows FROM silver.dim_product
-GROUP BY date, product_id HAVING count(*) > 1 OR product_id IS NULL
-ORDER BY date, product_id
-"""
-DIM_CUSTOMER_CURRENT_VERSIONS = """
-SELECT user_id, count(*) FILTER (WHERE is_current) AS current_versions FROM silver.dim_customer
-GROUP BY user_id HAVING count(*) FILTER (WHERE is_current) <> 1
-ORDER BY user_id
-"""
-DIM_CUSTOMER_OVERLAPS = """
-SELECT user_id, valid_from, valid_to, next_valid_from FROM (
-    SELECT user_id, valid_from, valid_to,
-        lead(valid_from) OVER (PARTITION BY user_id ORDER BY valid_from) AS next_valid_from
-    FROM silver.dim_customer
+DIM_PRODUCT_KEY_IS_UNIQUE = unique_key(
+    "silver.dim_product",
+    "dim_product_key_is_unique",
+    ["date", "product_id"],
+    not_null=["product_id"],
+    description="Every (date, product_id) of dim_product appears once, with a product_id.",
 )
-WHERE valid_to <= valid_from
-   OR (next_valid_from IS NOT NULL AND (valid_to IS NULL OR valid_to > next_valid_from))
-ORDER BY user_id, valid_from
-"""
-
-checks = [
-    claim_check(
-        DIM_PRODUCT,
-        "dim_product_key_is_unique",
-        "Every (date, product_id) of dim_product appears once, with a product_id.",
-        DIM_PRODUCT_KEY_DUPLICATES,
-    ),
-    claim_check(
-        DIM_CUSTOMER,
-        "dim_customer_has_one_current_version_per_user",
-        "Every user of dim_customer has exactly one version with is_current.",
-        DIM_CUSTOMER_CURRENT_VERSIONS,
-    ),
-    claim_check(
-        DIM_CUSTOMER,
-        "dim_customer_versions_do_not_overlap",
-        "A user's versions do not overlap: each ends (valid_to) no later than the next one starts, "
-        "after it starts itself, and only the last one is open.",
-        DIM_CUSTOMER_OVERLAPS,
-    ),
-]
+ONE_CURRENT_VERSION_PER_USER = Claim(
+    "silver.dim_customer",
+    "dim_customer_has_one_current_version_per_user",
+    "Every user of dim_customer has exactly one version with is_current.",
+    """SELECT user_id, count(*) FILTER (WHERE is_current) AS current_versions FROM silver.dim_customer
+    GROUP BY user_id HAVING count(*) FILTER (WHERE is_current) <> 1""",
+    blocking=True,
+)
+VERSIONS_DO_NOT_OVERLAP = Claim(
+    "silver.dim_customer",
+    "dim_customer_versions_do_not_overlap",
+    "A user's versions do not overlap: each ends (valid_to) no later than the next one starts, "
+    "after it starts itself, and only the last one is open.",
+    """SELECT user_id, valid_from, valid_to, next_valid_from FROM (
+        SELECT user_id, valid_from, valid_to,
+            lead(valid_from) OVER (PARTITION BY user_id ORDER BY valid_from) AS next_valid_from
+        FROM silver.dim_customer
+    )
+    WHERE valid_to <= valid_from
+       OR (next_valid_from IS NOT NULL AND (valid_to IS NULL OR valid_to > next_valid_from))""",
+    blocking=True,
+)
 
 assets: list = [dim_date, dim_product, dim_customer]
-asset_checks: list = checks
+asset_checks: list = claim_checks(
+    DIM_PRODUCT_KEY_IS_UNIQUE, ONE_CURRENT_VERSION_PER_USER, VERSIONS_DO_NOT_OVERLAP
+)

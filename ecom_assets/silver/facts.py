@@ -2,10 +2,13 @@
 
 import dagster as dg
 
-from ecom_assets.silver.dimensions import DIM_PRODUCT, SILVER, claim_check
+from ecom_assets.checks import WARN, Claim, claim_checks, matches_per_day, unique_key
+from ecom_assets.silver.dimensions import DIM_PRODUCT, SILVER
 from ecom_assets.sql_asset import sql_asset
 
 LOOKBACK_DAYS = 60  # a return refers to an order placed at most 60 days before it (landing contract)
+# Valid orders: order_status is not `cancelled` (a NULL status is not cancelled, so it counts).
+VALID = "order_status IS DISTINCT FROM 'cancelled'"
 
 
 def silver_key(name: str) -> dg.AssetKey:
@@ -42,7 +45,7 @@ sales AS (
         li.product_price * li.product_qty AS total_amount, 'sale' AS line_type, o.payment_method
     FROM silver.order_line_items AS li
     JOIN orders AS o ON o.order_id = li.order_id AND o.date = li.date
-    WHERE li.date >= $start AND li.date < $end AND o.order_status IS DISTINCT FROM 'cancelled'
+    WHERE li.date >= $start AND li.date < $end AND o.{VALID}
 ),
 returns AS (
     SELECT r.date, r.event_id AS sale_id, r.order_id, r.user_id, o.session_id, r.product_name,
@@ -188,75 +191,53 @@ fact_user_activity = sql_asset(
 
 
 # --- checks -----------------------------------------------------------------------------------------
-SALE_ID_DUPLICATES = """
-SELECT sale_id, count(*) AS rows, min(date) AS first_date FROM silver.fact_sales
-GROUP BY sale_id HAVING count(*) > 1 OR sale_id IS NULL
-ORDER BY sale_id
-"""
-# Days present in fact_sales whose sale rows do not add up to the line items of their valid orders.
-REVENUE_MISMATCHES = """
-WITH facts AS (
-    SELECT date, coalesce(SUM(total_amount) FILTER (WHERE line_type = 'sale'), 0) AS fact_sales
-    FROM silver.fact_sales GROUP BY date
-),
-items AS (
-    SELECT li.date, SUM(li.product_price * li.product_qty) AS line_items
+# Revenue of the valid orders' line items (price × qty) per day: what the sale rows reconcile to.
+VALID_LINE_ITEM_REVENUE = f"""
+    SELECT li.date, SUM(li.product_price * li.product_qty) AS value
     FROM silver.order_line_items AS li
-    WHERE EXISTS (
-        SELECT 1 FROM silver.orders AS o
-        WHERE o.order_id = li.order_id AND o.date = li.date AND o.order_status IS DISTINCT FROM 'cancelled'
-    )
-    GROUP BY li.date
-)
-SELECT f.date, f.fact_sales, coalesce(i.line_items, 0) AS line_items
-FROM facts AS f LEFT JOIN items AS i USING (date)
-WHERE f.fact_sales <> coalesce(i.line_items, 0)
-ORDER BY f.date
-"""
-RETURNS_WITHOUT_ORDER = f"""
-SELECT f.date, f.sale_id, f.order_id FROM silver.fact_sales AS f
-WHERE f.line_type = 'return' AND NOT EXISTS (
-    SELECT 1 FROM silver.orders AS o
-    WHERE o.order_id = f.order_id AND o.date BETWEEN f.date - INTERVAL {LOOKBACK_DAYS} DAY AND f.date
-)
-ORDER BY f.date, f.sale_id
-"""
-EVENT_ID_DUPLICATES = """
-SELECT event_id, count(*) AS rows, min(date) AS first_date FROM silver.fact_user_activity
-GROUP BY event_id HAVING count(*) > 1 OR event_id IS NULL
-ORDER BY event_id
-"""
+    WHERE EXISTS (SELECT 1 FROM silver.orders AS o
+                  WHERE o.order_id = li.order_id AND o.date = li.date AND o.{VALID})
+    GROUP BY li.date"""
 
-checks = [
-    claim_check(
-        FACT_SALES,
-        "fact_sales_sale_id_is_unique",
-        "Every sale_id of fact_sales (all days) appears once and is not NULL.",
-        SALE_ID_DUPLICATES,
-    ),
-    claim_check(
-        FACT_SALES,
-        "fact_sales_revenue_matches_valid_line_items",
-        "For every day in fact_sales, SUM(total_amount) of its sale rows equals SUM(product_price × "
-        "product_qty) of the day's line items of valid (not cancelled) orders.",
-        REVENUE_MISMATCHES,
-    ),
-    claim_check(
-        FACT_SALES,
-        "fact_sales_returns_find_their_order",
-        f"Every return row finds its order in silver.orders of the {LOOKBACK_DAYS} days before it "
-        "(warns; such rows are kept with NULL session, channel and payment method).",
-        RETURNS_WITHOUT_ORDER,
-        blocking=False,
-        severity=dg.AssetCheckSeverity.WARN,
-    ),
-    claim_check(
-        FACT_USER_ACTIVITY,
-        "fact_user_activity_event_id_is_unique",
-        "Every event_id of fact_user_activity (all days) appears once and is not NULL.",
-        EVENT_ID_DUPLICATES,
-    ),
-]
+SALE_ID_IS_UNIQUE = unique_key(
+    "silver.fact_sales",
+    "fact_sales_sale_id_is_unique",
+    ["sale_id"],
+    not_null=["sale_id"],
+    description="Every sale_id of fact_sales (all days) appears once and is not NULL.",
+)
+REVENUE_MATCHES_VALID_LINE_ITEMS = matches_per_day(
+    "silver.fact_sales",
+    "fact_sales_revenue_matches_valid_line_items",
+    "For every day in fact_sales, SUM(total_amount) of its sale rows equals SUM(product_price × "
+    "product_qty) of the day's line items of valid (not cancelled) orders.",
+    "SELECT date, coalesce(SUM(total_amount) FILTER (WHERE line_type = 'sale'), 0) AS value "
+    "FROM silver.fact_sales GROUP BY date",
+    VALID_LINE_ITEM_REVENUE,
+    ("fact_sales", "line_items"),
+    blocking=True,
+)
+RETURNS_FIND_THEIR_ORDER = Claim(
+    "silver.fact_sales",
+    "fact_sales_returns_find_their_order",
+    f"Every return row finds its order in silver.orders of the {LOOKBACK_DAYS} days before it "
+    "(warns; such rows are kept with NULL session, channel and payment method).",
+    f"""SELECT f.date, f.sale_id, f.order_id FROM silver.fact_sales AS f
+    WHERE f.line_type = 'return' AND NOT EXISTS (
+        SELECT 1 FROM silver.orders AS o
+        WHERE o.order_id = f.order_id AND o.date BETWEEN f.date - INTERVAL {LOOKBACK_DAYS} DAY AND f.date
+    )""",
+    severity=WARN,
+)
+EVENT_ID_IS_UNIQUE = unique_key(
+    "silver.fact_user_activity",
+    "fact_user_activity_event_id_is_unique",
+    ["event_id"],
+    not_null=["event_id"],
+    description="Every event_id of fact_user_activity (all days) appears once and is not NULL.",
+)
 
 assets: list = [fact_sales, fact_user_activity]
-asset_checks: list = checks
+asset_checks: list = claim_checks(
+    SALE_ID_IS_UNIQUE, REVENUE_MATCHES_VALID_LINE_ITEMS, RETURNS_FIND_THEIR_ORDER, EVENT_ID_IS_UNIQUE
+)

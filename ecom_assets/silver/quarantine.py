@@ -3,8 +3,8 @@
 import dagster as dg
 
 from ecom_assets.schema import LINEAGE_COLUMNS, TABLES, Table
-from ecom_assets.silver.contract import QUARANTINE
-from ecom_assets.silver.rules import REASON_ORDER, ident, ip_prefix, literal, mask_ips
+from ecom_assets.silver.contract import QUARANTINE, QUARANTINE_REASONS
+from ecom_assets.silver.rules import ident, ip_prefix, literal, mask_ips
 from ecom_assets.silver.tables import classify_sql
 from ecom_assets.sql_asset import sql_asset
 
@@ -57,5 +57,5 @@ asset = sql_asset(
     deps=[dg.AssetKey(["bronze", t.name]) for t in TABLES],
     group="silver",
     partition_expr="date",
-    kpis={reason: f"count(*) FILTER (WHERE reason = '{reason}')" for reason in REASON_ORDER},
+    kpis={reason: f"count(*) FILTER (WHERE reason = '{reason}')" for reason in QUARANTINE_REASONS},
 )

@@ -5,8 +5,8 @@ the IO manager runs plain queries, so they are inlined). :func:`classify_sql` is
 classification of bronze rows that both the typed silver tables and the quarantine read,
 so the two can never disagree.
 
-A row gets the first reason that applies, in :data:`REASON_ORDER`; inside a reason, the
-first offending column in schema order:
+A row gets the first reason that applies, in the order of ``contract.QUARANTINE_REASONS``;
+inside a reason, the first offending column in schema order:
 
 1. ``malformed_row``: the CSV reader could not split the line (``_raw_line`` is set);
 2. ``missing_key``: a key column is empty or blank;
@@ -26,16 +26,6 @@ from collections.abc import Callable
 
 from ecom_assets.schema import BOOL, DATE, DECIMAL, DUCKDB_TYPES, INT, TIMESTAMP, Column, Table
 
-REASON_ORDER = (
-    "malformed_row",
-    "missing_key",
-    "bad_timestamp",
-    "bad_number",
-    "out_of_range",
-    "unknown_value",
-    "late_event",
-    "duplicate_key",
-)
 SEARCH_ENGINES = ("google", "bing", "duckduckgo", "yahoo", "baidu", "yandex")
 SOCIAL_SITES = ("facebook", "instagram", "tiktok", "twitter", "linkedin", "pinterest", "reddit", "youtube")
 SOCIAL_HOSTS = ("x.com",)  # a whole domain: a bare "x" label would match far too much

@@ -7,7 +7,6 @@ must succeed, their steps must never overlap, and both days' rows must be in Duc
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,31 +15,14 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from ecom_assets.partitions import DAILY
-from ecom_assets_tests.automation import scratch_dir, write_drop
+from ecom_assets_tests.automation import write_drop
 
 REPO = Path(__file__).resolve().parents[2]
 DAGSTER = Path(sys.executable).parent / "dagster"
 BLOCKED = "Step blocked by limit for pool duckdb"
 SELECTION = ("bronze/orders", "bronze/sessions", "bronze/users")  # a few steps keep the test short
-
-
-@pytest.fixture
-def scratch(tmp_path: Path):
-    with scratch_dir(tmp_path) as path:
-        yield path
-
-
-@pytest.fixture
-def instance(scratch: Path):
-    home = scratch / "dagster_home"
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    # Creating the instance once creates its storage; two processes creating it at once would race.
-    with dg.DagsterInstance.from_config(str(home)) as inst:
-        yield inst
 
 
 def test_repo_dagster_yaml_limits_the_duckdb_pool_and_retries_dead_runs(instance: dg.DagsterInstance):

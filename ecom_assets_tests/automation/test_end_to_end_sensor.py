@@ -9,40 +9,22 @@ which unpartitioned tables to rebuild.
 
 import json
 import os
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from ecom_assets.automation.jobs import RANGE_END_TAG, RANGE_START_TAG
 from ecom_assets.automation.landing_sensor import landing_sensor
 from ecom_assets.definitions import defs
 from ecom_assets.partitions import DAILY
 from ecom_assets.resources import LandingZone
-from ecom_assets_tests.automation import scratch_dir, write_drop
+from ecom_assets_tests.automation import write_drop
 from ecom_assets_tests.helpers import resources_for
 
-REPO = Path(__file__).resolve().parents[2]
 ORDERS = dg.AssetKey(["bronze", "orders"])
 DAYS = [(DAILY.start.date() + timedelta(days=n)).isoformat() for n in (30, 31, 32)]
-
-
-@pytest.fixture
-def scratch(tmp_path: Path):
-    with scratch_dir(tmp_path) as path:
-        yield path
-
-
-@pytest.fixture
-def instance(scratch: Path):
-    home = scratch / "dagster_home"
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    with dg.DagsterInstance.from_config(str(home)) as inst:
-        yield inst
 
 
 def location(raw: Path, warehouse: Path) -> dg.Definitions:

@@ -121,19 +121,15 @@ ORDERS = [
 ]
 
 
+SILVER_ORDERS = [
+    {"date": date.fromisoformat(d), "order_id": f"o{i}", "user_id": "u", "total_price": p, "order_status": s}
+    for i, (d, p, s) in enumerate(ORDERS)
+]
+
+
 def _seasonal(month: date, first_day: date = date(2025, 1, 1)) -> dict:
-    orders = [
-        {
-            "date": date.fromisoformat(d),
-            "order_id": f"o{i}",
-            "user_id": "u",
-            "total_price": p,
-            "order_status": s,
-        }
-        for i, (d, p, s) in enumerate(ORDERS)
-    ]
     end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    [row] = run_sql(silver_db({"orders": orders}), seasonal_sql(first_day), (month, end)).to_pylist()
+    [row] = run_sql(silver_db({"orders": SILVER_ORDERS}), seasonal_sql(first_day), (month, end)).to_pylist()
     return row
 
 
@@ -193,19 +189,9 @@ def test_twelve_month_look_back_mapping_stops_at_the_first_daily_partition():
 
 def test_a_month_through_dagster(tmp_path):
     warehouse = tmp_path / "w.duckdb"
-    orders = [
-        {
-            "date": date.fromisoformat(d),
-            "order_id": f"o{i}",
-            "user_id": "u",
-            "total_price": p,
-            "order_status": s,
-        }
-        for i, (d, p, s) in enumerate(ORDERS)
-    ]
     with duckdb.connect(str(warehouse)) as conn:
         create_silver_tables(conn)
-        silver_db({"orders": orders, "fact_sales": FACT_SALES, "dim_product": DIM_PRODUCT}, conn)
+        silver_db({"orders": SILVER_ORDERS, "fact_sales": FACT_SALES, "dim_product": DIM_PRODUCT}, conn)
     defs = [*monthly.assets, *monthly.asset_checks]
     result = materialize_range(defs, "2025-02-01", "2025-02-01", resources_for(tmp_path, warehouse))
     metadata = {

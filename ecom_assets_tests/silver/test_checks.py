@@ -13,8 +13,8 @@ from ecom_assets.generate import generate
 from ecom_assets.partitions import DAILY, SINGLE_RUN
 from ecom_assets.schema import SUCCESS_MARKER, TABLES, TABLES_BY_NAME
 from ecom_assets.silver import checks, quarantine, tables
-from ecom_assets.silver.checks import QUARANTINE_KEY, claims, evaluate
-from ecom_assets.silver.rules import REASON_ORDER
+from ecom_assets.silver.checks import QUARANTINE_KEY, claims
+from ecom_assets.silver.contract import QUARANTINE_REASONS
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
 from ecom_assets_tests.silver import DAY, bronze_db
 
@@ -23,6 +23,13 @@ DAY3 = date(2026, 1, 3)
 
 def claim(table, name):
     return next(c for c in claims(TABLES_BY_NAME[table]) if c.name == name)
+
+
+def evaluate(conn, claim, days):
+    """(failure count, example texts) as the claim's check reports them."""
+    result = checks.result(conn, claim, days)
+    count = result.metadata[f"failing_{claim.unit}s"].value
+    return count, result.metadata["examples"].value.splitlines() if count else []
 
 
 def test_claims_of_orders_are_named_as_claims():
@@ -284,7 +291,7 @@ def test_generated_faults_are_all_quarantined_and_nothing_else(tmp_path):
                     if e.check_name.endswith("_bronze_rows_are_accounted_for")}
     assert conservation == {f"{t.name}_bronze_rows_are_accounted_for": 2 for t in TABLES}
     expected = {(f.table, f.drop_date, f.line): f.reason for f in generated.faults}
-    assert {f.reason for f in generated.faults} == set(REASON_ORDER)  # every reason is exercised
+    assert {f.reason for f in generated.faults} == set(QUARANTINE_REASONS)  # every reason is exercised
     with duckdb.connect(str(warehouse)) as conn:
         day = "strftime(_drop_date, '%Y-%m-%d')"
         quarantined = conn.execute(f"SELECT source_table, {day}, _row_number, reason FROM silver.quarantine")

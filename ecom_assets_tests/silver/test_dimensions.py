@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import dagster as dg
 import pytest
 
+from ecom_assets.checks import failing_rows
 from ecom_assets.partitions import DAILY
 from ecom_assets.silver import dimensions as dims
 from ecom_assets.silver.contract import DIMS_AND_FACTS
@@ -112,8 +113,8 @@ def test_dim_customer_scd2_versions():
 def test_dim_customer_checks_pass_on_the_built_dimension():
     conn = silver_db({"users": USERS_HISTORY})
     conn.execute(f"INSERT INTO silver.dim_customer {dims.DIM_CUSTOMER_SQL}")
-    assert dims.failing_rows(conn, dims.DIM_CUSTOMER_CURRENT_VERSIONS) == (0, [])
-    assert dims.failing_rows(conn, dims.DIM_CUSTOMER_OVERLAPS) == (0, [])
+    assert failing_rows(conn, dims.ONE_CURRENT_VERSION_PER_USER.failing) == (0, [])
+    assert failing_rows(conn, dims.VERSIONS_DO_NOT_OVERLAP.failing) == (0, [])
 
 
 def test_dim_customer_checks_catch_overlaps_and_current_versions():
@@ -126,15 +127,15 @@ def test_dim_customer_checks_catch_overlaps_and_current_versions():
         version("overlap", D1, D3, False), version("overlap", D2, None, True),
         version("none_current", D1, D2, False),
     ]})
-    assert dims.failing_rows(conn, dims.DIM_CUSTOMER_CURRENT_VERSIONS) == (2, [
-        {"user_id": "none_current", "current_versions": "0"},
-        {"user_id": "two_current", "current_versions": "2"},
+    assert failing_rows(conn, dims.ONE_CURRENT_VERSION_PER_USER.failing) == (2, [
+        {"user_id": "none_current", "current_versions": 0},
+        {"user_id": "two_current", "current_versions": 2},
     ])
-    count, examples = dims.failing_rows(conn, dims.DIM_CUSTOMER_OVERLAPS)
+    count, examples = failing_rows(conn, dims.VERSIONS_DO_NOT_OVERLAP.failing)
     assert count == 2
     assert [(e["user_id"], e["valid_from"]) for e in examples] == [
-        ("overlap", str(D1)),  # ends on D3, after its next version starts on D2
-        ("two_current", str(D1)),  # open-ended while a later version exists
+        ("overlap", D1),  # ends on D3, after its next version starts on D2
+        ("two_current", D1),  # open-ended while a later version exists
     ]
 
 
@@ -143,8 +144,8 @@ def test_dim_product_key_check_counts_duplicates_per_day():
         {"date": D1, "product_id": "P-1"}, {"date": D1, "product_id": "P-1"},
         {"date": D2, "product_id": "P-1"},  # another day: fine
     ]})
-    assert dims.failing_rows(conn, dims.DIM_PRODUCT_KEY_DUPLICATES) == (
-        1, [{"date": str(D1), "product_id": "P-1", "rows": "2"}]
+    assert failing_rows(conn, dims.DIM_PRODUCT_KEY_IS_UNIQUE.failing) == (
+        1, [{"date": D1, "product_id": "P-1", "row_count": 2}]
     )
 
 

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from ecom_assets import silver
+from ecom_assets.checks import failing_rows
 from ecom_assets.partitions import DAILY
 from ecom_assets.silver import dimensions as dims
 from ecom_assets.silver import facts
@@ -109,20 +110,18 @@ def test_fact_sales_sales_and_returns():
 def test_fact_sales_checks_on_the_built_table():
     conn = silver_db(SALES_INPUT)
     conn.execute(f"INSERT INTO silver.fact_sales {facts.FACT_SALES_SQL}", {"start": D, "end": DAY[1]})
-    assert dims.failing_rows(conn, facts.SALE_ID_DUPLICATES) == (0, [])
+    assert failing_rows(conn, facts.SALE_ID_IS_UNIQUE.failing) == (0, [])
     # sale rows 25.00 + 19.99 = 44.99 = line items of the valid order O-1 (LI-3 of O-2 is cancelled)
-    assert dims.failing_rows(conn, facts.REVENUE_MISMATCHES) == (0, [])
-    assert dims.failing_rows(conn, facts.RETURNS_WITHOUT_ORDER) == (
-        1, [{"date": str(D), "sale_id": "R-2", "order_id": "O-70"}]
+    assert failing_rows(conn, facts.REVENUE_MATCHES_VALID_LINE_ITEMS.failing) == (0, [])
+    assert failing_rows(conn, facts.RETURNS_FIND_THEIR_ORDER.failing) == (
+        1, [{"date": D, "sale_id": "R-2", "order_id": "O-70"}]
     )
     conn.execute("UPDATE silver.fact_sales SET total_amount = 20 WHERE sale_id = 'LI-2'")
-    assert dims.failing_rows(conn, facts.REVENUE_MISMATCHES) == (
-        1, [{"date": str(D), "fact_sales": "45.0000", "line_items": "44.9900"}]
+    assert failing_rows(conn, facts.REVENUE_MATCHES_VALID_LINE_ITEMS.failing) == (
+        1, [{"date": D, "fact_sales": Decimal("45.0000"), "line_items": Decimal("44.9900")}]
     )
     conn.execute("INSERT INTO silver.fact_sales (date, sale_id) VALUES (DATE '2026-03-16', 'LI-1')")
-    assert dims.failing_rows(conn, facts.SALE_ID_DUPLICATES) == (
-        1, [{"sale_id": "LI-1", "rows": "2", "first_date": str(D)}]
-    )
+    assert failing_rows(conn, facts.SALE_ID_IS_UNIQUE.failing) == (1, [{"sale_id": "LI-1", "row_count": 2}])
 
 
 def event(day, event_id, session_id, hms, path, name=None) -> dict:
@@ -171,9 +170,7 @@ def test_fact_user_activity_event_id_check_counts_duplicates():
     events = [{"date": D, "event_id": "E-1"}, {"date": DAY[1], "event_id": "E-1"},
               {"date": D, "event_id": "E-2"}]
     conn = silver_db({"fact_user_activity": events})
-    assert dims.failing_rows(conn, facts.EVENT_ID_DUPLICATES) == (
-        1, [{"event_id": "E-1", "rows": "2", "first_date": str(D)}]
-    )
+    assert failing_rows(conn, facts.EVENT_ID_IS_UNIQUE.failing) == (1, [{"event_id": "E-1", "row_count": 2}])
 
 
 def test_look_back_dependencies():

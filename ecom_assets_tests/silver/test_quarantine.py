@@ -8,7 +8,7 @@ import pytest
 from ecom_assets.schema import TABLES, TABLES_BY_NAME
 from ecom_assets.silver.contract import QUARANTINE, QUARANTINE_REASONS
 from ecom_assets.silver.quarantine import QUARANTINE_SQL, asset
-from ecom_assets.silver.rules import REASON_ORDER
+from ecom_assets.silver.rules import quarantine_rules
 from ecom_assets.silver.tables import silver_sql
 from ecom_assets_tests.helpers import rows
 from ecom_assets_tests.silver import DAY, bronze_db
@@ -30,8 +30,10 @@ def verdicts(tables):
     return [(r["source_table"], r["_row_number"], r["reason"], r["detail"]) for r in got]
 
 
-def test_reason_order_covers_the_contract():
-    assert sorted(REASON_ORDER) == sorted(QUARANTINE_REASONS)
+def test_rules_are_tried_in_the_contract_order():
+    for table in TABLES:
+        tried = [reason for reason, _, _ in quarantine_rules(table)]
+        assert tried == sorted(tried, key=QUARANTINE_REASONS.index), table.name
 
 
 @pytest.mark.parametrize(

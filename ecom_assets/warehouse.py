@@ -21,6 +21,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
 from dagster._utils.backoff import backoff
 from dagster_duckdb.io_manager import DuckDbClient, DuckDBIOManager, _get_cleanup_statement
@@ -29,7 +30,7 @@ from dagster_duckdb_pandas import DuckDBPandasTypeHandler
 from ecom_assets.partitions import CHUNK_DAYS
 
 Window = tuple[date, date] | None  # [start, end) in days; None = the whole table
-Produce = Callable[[duckdb.DuckDBPyConnection, Window], "str | pa.Table"]
+Produce = Callable[[duckdb.DuckDBPyConnection, Window], "str | pa.Table | pa.RecordBatchReader"]
 
 PREVIEW_ROWS = 5
 
@@ -39,8 +40,9 @@ class TableBuild:
     """How an asset's rows are produced: ``produce(conn, window)`` per window.
 
     ``produce`` returns a SQL query (``$start``/``$end`` are bound to the window's
-    dates) or an Arrow table. ``kpis`` maps a metadata key to a SQL aggregate over
-    one partition's rows of the written table (e.g. ``"SUM(total_revenue)"``).
+    dates), an Arrow table, or an Arrow stream (``RecordBatchReader``, bounded memory).
+    ``kpis`` maps a metadata key to a SQL aggregate over one partition's rows of the
+    written table (e.g. ``"SUM(total_revenue)"``).
     """
 
     produce: Produce
@@ -153,47 +155,95 @@ def _replace_window(
         conn.execute(delete, window_params(window)).fetchall()
     elif exists:
         conn.execute(_get_cleanup_statement(table_slice)).fetchall()  # the slice, or the whole table
-    unstage = _stage(conn, build.produce(conn, window), window)
+    result = build.produce(conn, window)
+    if isinstance(result, str):
+        _insert_query(conn, target, result, expr, window, exists)
+    else:
+        _insert_arrow(conn, target, result, expr, window, exists)
+
+
+def _insert_query(
+    conn: duckdb.DuckDBPyConnection, target: str, sql: str, expr: str | None, window: Window, exists: bool
+) -> None:
+    """A query is materialized once into a temp table, checked against the window, then inserted."""
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS {sql}", bind_window(sql, window)).fetchall()
     if expr and window is not None:
-        _check_inside(conn, expr, window, target)
+        outside, example = conn.execute(
+            f"SELECT count(*), any_value({expr}) FILTER (WHERE {expr} IS NOT NULL) FROM _stage "
+            f"WHERE NOT coalesce({expr} >= $start AND {expr} < $end, false)",
+            window_params(window),
+        ).fetchall()[0]
+        if outside:
+            raise _outside(target, expr, window, outside, example)
     if not exists:
         conn.execute(f"CREATE TABLE {target} AS SELECT * FROM _stage WHERE false").fetchall()
-    _add_new_columns(conn, target)
+    _add_new_columns(conn, target, conn.execute("DESCRIBE _stage").fetchall())
     conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _stage").fetchall()
-    unstage()
+    conn.execute("DROP TABLE _stage").fetchall()
 
 
-def _stage(conn: duckdb.DuckDBPyConnection, result: str | pa.Table, window: Window) -> Callable[[], Any]:
-    """Make the window's rows visible as ``_stage``; returns how to drop it.
+def _insert_arrow(
+    conn: duckdb.DuckDBPyConnection,
+    target: str,
+    rows: pa.Table | pa.RecordBatchReader,
+    expr: str | None,
+    window: Window,
+    exists: bool,
+) -> None:
+    """Arrow rows stream straight into the table (one insert per window, bounded memory).
 
-    A query is materialized once into a temp table (checked, then inserted); an Arrow
-    table is scanned in place, so file ingestion copies its rows only into the target.
+    Each batch's partition column is checked in Python as it streams past.
     """
-    if isinstance(result, str):
-        params = bind_window(result, window)
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS {result}", params).fetchall()
-        return lambda: conn.execute("DROP TABLE _stage").fetchall()
-    conn.register("_stage", result)
-    return lambda: conn.unregister("_stage")
+    reader = rows.to_reader() if isinstance(rows, pa.Table) else rows
+    conn.register("_shape", reader.schema.empty_table())
+    if not exists:
+        conn.execute(f"CREATE TABLE {target} AS SELECT * FROM _shape").fetchall()
+    _add_new_columns(conn, target, conn.execute("DESCRIBE _shape").fetchall())
+    conn.unregister("_shape")
+    if expr and window is not None:
+        reader = _checked(reader, target, expr, window)
+    conn.register("_stage", reader)
+    try:
+        conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _stage").fetchall()
+    finally:
+        conn.unregister("_stage")
 
 
-def _check_inside(conn: duckdb.DuckDBPyConnection, expr: str, window: tuple[date, date], target: str) -> None:
-    outside, example = conn.execute(
-        f"SELECT count(*), any_value({expr}) FILTER (WHERE {expr} IS NOT NULL) FROM _stage "
-        f"WHERE NOT coalesce({expr} >= $start AND {expr} < $end, false)",
-        {"start": window[0], "end": window[1]},
-    ).fetchall()[0]
-    if outside:
-        raise OutsidePartitionError(
-            f"{target}: {outside} row(s) have {expr} outside the window [{window[0]}, {window[1]}) "
-            f"(e.g. {example}); an asset must only emit rows of the partitions it materializes."
-        )
+def _checked(
+    reader: pa.RecordBatchReader, target: str, expr: str, window: tuple[date, date]
+) -> pa.RecordBatchReader:
+    if expr not in reader.schema.names:
+        raise ValueError(f"{target}: partition_expr {expr!r} must be a column of the Arrow rows")
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in reader:
+            column = batch.column(expr)
+            if len(column):
+                low, high = (_day(v) for v in pc.min_max(column).values())
+                outside = column.null_count or (low is not None and not window[0] <= low <= high < window[1])
+                if outside:
+                    raise _outside(target, expr, window, "some", low if low < window[0] else high)
+            yield batch
+
+    return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
 
-def _add_new_columns(conn: duckdb.DuckDBPyConnection, target: str) -> None:
+def _day(value: pa.Scalar) -> date | None:
+    v = value.as_py()
+    return v.date() if hasattr(v, "date") and callable(v.date) else v
+
+
+def _outside(target: str, expr: str, window: tuple[date, date], count: object, example: object) -> Exception:
+    return OutsidePartitionError(
+        f"{target}: {count} row(s) have {expr} outside the window [{window[0]}, {window[1]}) "
+        f"(e.g. {example}); an asset must only emit rows of the partitions it materializes."
+    )
+
+
+def _add_new_columns(conn: duckdb.DuckDBPyConnection, target: str, columns: list[tuple]) -> None:
     """Schema evolution: a column new in the output is added to the table (existing rows get NULL)."""
     have = {r[0] for r in conn.execute(f"DESCRIBE {target}").fetchall()}
-    for name, type_ in ((r[0], r[1]) for r in conn.execute("DESCRIBE _stage").fetchall()):
+    for name, type_ in ((r[0], r[1]) for r in columns):
         if name not in have:
             conn.execute(f"ALTER TABLE {target} ADD COLUMN {_quote(name)} {type_}").fetchall()
 

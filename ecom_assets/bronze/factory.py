@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import dagster as dg
 import duckdb
@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from ecom_assets.bronze.ingest import (
     LandingError,
+    bronze_arrow_schema,
     check_drop_complete,
     check_header,
     day_folder,
@@ -44,8 +45,8 @@ def bronze_asset(table: Table) -> dg.AssetsDefinition:
         ),
     )
     def _bronze(context: dg.AssetExecutionContext, landing: LandingZone) -> TableBuild:
-        windows = day_windows(context, chunk_days=1)
-        days = [w[0] for w in windows if w is not None]
+        windows = day_windows(context)
+        days = [w[0] + timedelta(days=i) for w in windows if w for i in range((w[1] - w[0]).days)]
         check_drops(landing, table, days)
         ingested_at = datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -57,31 +58,30 @@ def bronze_asset(table: Table) -> dg.AssetsDefinition:
             return read_landing_file(path, table, day, landing.path, ingested_at)
 
         kpis = {"unknown_column_rows": "count(_extra_columns)", "unparseable_lines": "count(_raw_line)"}
-        return TableBuild(prefetching(read_day, days), windows, kpis)
+        return TableBuild(streaming(read_day, days, bronze_arrow_schema(table)), windows, kpis)
 
     return _bronze
 
 
-def prefetching(read_day: Callable[[date], pa.Table], days: list[date]) -> Produce:
-    """``produce`` for day windows that parses the next day's file while DuckDB writes this one.
+def streaming(read_day: Callable[[date], pa.Table], days: list[date], schema: pa.Schema) -> Produce:
+    """``produce`` streaming a window's days into one insert, reading the next file ahead.
 
-    pyarrow and DuckDB both release the GIL, so reading and writing overlap; at most two
-    days of one table are in memory.
+    pyarrow and DuckDB both release the GIL, so parsing the next day's file overlaps with
+    DuckDB writing this one; at most two days of one table are in memory.
     """
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bronze-read")
     pending: dict[date, Future] = {}
 
-    def produce(_conn: duckdb.DuckDBPyConnection, window: Window) -> pa.Table:
-        day = window[0]
+    def fetch(day: date) -> pa.Table:
         future = pending.pop(day, None) or pool.submit(read_day, day)
-        following = [d for d in days if d > day][:1]
-        for nxt in following:
-            pending[nxt] = pool.submit(read_day, nxt)
-        try:
-            return future.result()
-        finally:
-            if not following:
-                pool.shutdown(wait=False, cancel_futures=True)
+        for following in [d for d in days if d > day][:1]:
+            pending[following] = pool.submit(read_day, following)
+        return future.result()
+
+    def produce(_conn: duckdb.DuckDBPyConnection, window: Window) -> pa.RecordBatchReader:
+        in_window = [d for d in days if window[0] <= d < window[1]]
+        batches = (batch for day in in_window for batch in fetch(day).to_batches())
+        return pa.RecordBatchReader.from_batches(schema, batches)
 
     return produce
 

@@ -82,11 +82,15 @@ def claims(table: Table) -> list[Claim]:
             found.append(_claim(
                 target,
                 f"{name}_reference_existing_{parent}",
-                f"Every {column} of the day is in silver.{parent} of the same day.",
+                f"Every {column} of the day is in silver.{parent} of the same day, or its {parent} row was "
+                f"quarantined that day (then its {name} are accounted for there and are not used).",
                 f"SELECT {_shown([*keys, column])} AS example FROM {target} AS c WHERE NOT EXISTS "
-                f"(SELECT 1 FROM silver.{parent} AS p WHERE p.date = c.date AND p.{column} = c.{column})",
+                f"(SELECT 1 FROM silver.{parent} AS p WHERE p.date = c.date AND p.{column} = c.{column}) "
+                f"AND NOT EXISTS (SELECT 1 FROM silver.quarantine AS q WHERE q.date = c.date "
+                f"AND q.source_table = {literal(parent)} "
+                f"AND trim(json_extract_string(q.raw, {literal('$.' + column)})) = c.{column})",
                 blocking=blocking,
-                reads=(f"silver.{parent}",),
+                reads=(f"silver.{parent}", "silver.quarantine"),
             ))
     found.append(_claim(
         target,

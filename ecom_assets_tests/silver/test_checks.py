@@ -101,7 +101,12 @@ def test_line_items_reference_orders_of_the_same_day():
             {"date": DAY, "event_id": "li1", "order_id": "o1"},
             {"date": DAY, "event_id": "li2", "order_id": "o2"},  # o2 exists, but on another day
             {"date": DAY, "event_id": "li3", "order_id": None},
+            {"date": DAY, "event_id": "li4", "order_id": "o4"},  # its order was quarantined: accounted for
         ],
+        "quarantine": [{"date": DAY, "source_table": "orders", "reason": "unknown_value",
+                        "raw": '{"event_id": "p4", "order_id": " o4 "}'},
+                       {"date": DAY, "source_table": "returns", "reason": "bad_number",
+                        "raw": '{"event_id": "r1", "order_id": "o2"}'}],  # another table's row: no excuse
     })
     got = evaluate(conn, claim("order_line_items", "order_line_items_reference_existing_orders"), [])
     assert got == (2, [

@@ -1,10 +1,12 @@
-"""Benchmark: bronze ingestion inside one range run, at the 50,000-sessions-a-day scale.
+"""Benchmark: loading a range of days in one run, at the 50,000-sessions-a-day scale.
 
-    .venv/bin/python bench/bench_bronze.py --days 7 --sessions-per-day 50000
+    .venv/bin/python bench/bench_load.py --days 14                  # bronze only
+    .venv/bin/python bench/bench_load.py --days 7 --layer daily     # every daily asset and check
 
 Generates the drops once (cached under --work), then loads ranges of increasing length in
-fresh processes and prints raw rows/s, seconds per day of data and peak memory per range, so
-you can see that memory stays flat as the range grows.
+fresh processes (ephemeral Dagster instance, in-process executor) and prints raw rows/s,
+seconds per day of data and peak memory per range, so you can see that memory stays flat as
+the range grows. Rows/s counts raw (bronze) rows.
 """
 
 import argparse
@@ -29,16 +31,22 @@ def load(raw: Path, warehouse: Path, first: date, days: int, layer: str) -> dict
     from ecom_assets_tests.helpers import materialize_range, resources_for
 
     warehouse.unlink(missing_ok=True)
-    assets = [a for a in defs.assets if a.key.path[0] == layer]
+    if layer == "bronze":
+        assets, selection = [a for a in defs.assets if a.key.path[0] == "bronze"], None
+    else:
+        assets, selection = [*defs.assets, *defs.asset_checks], dg.AssetSelection.tag("cadence", "daily")
     last = first + timedelta(days=days - 1)
     started = time.perf_counter()
     resources = resources_for(raw, warehouse)
-    materialize_range(assets, str(first), str(last), resources, dg.DagsterInstance.ephemeral())
+    result = materialize_range(
+        assets, str(first), str(last), resources, dg.DagsterInstance.ephemeral(), selection=selection
+    )
     seconds = time.perf_counter() - started
+    assert result.success
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         names = [r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [layer]).fetchall()]
-        rows = sum(conn.execute(f"SELECT count(*) FROM {layer}.{n}").fetchall()[0][0] for n in names)
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'bronze'").fetchall()]
+        rows = sum(conn.execute(f"SELECT count(*) FROM bronze.{n}").fetchall()[0][0] for n in names)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"days": days, "rows": rows, "seconds": seconds, "peak_mb": peak_mb}
 
@@ -49,7 +57,7 @@ def main() -> None:
     parser.add_argument("--sessions-per-day", type=int, default=50_000)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2025, 3, 1))
     parser.add_argument("--work", type=Path, default=REPO / "data" / "bench")
-    parser.add_argument("--layer", default="bronze", choices=["bronze"])
+    parser.add_argument("--layer", default="bronze", choices=["bronze", "daily"])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     raw = args.work / f"raw_{args.sessions_per_day}"

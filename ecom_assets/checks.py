@@ -16,6 +16,8 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from ecom_assets.warehouse import markdown_table
+
 EXAMPLES = 5
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
@@ -84,9 +86,7 @@ def _examples(columns: Sequence[str], rows: Sequence[Row]) -> dg.MetadataValue:
     """The claim's own example texts, one a line, or the failing rows as a markdown table."""
     if list(columns) in ([], ["example"]):
         return dg.MetadataValue.text("\n".join(_text(row) for row in rows) or "none")
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join("" if v is None else str(v) for v in row.values()) + " |" for row in rows]
-    return dg.MetadataValue.md("\n".join(lines))
+    return dg.MetadataValue.md(markdown_table(columns, [list(row.values()) for row in rows]))
 
 
 def claim_result(

@@ -12,7 +12,7 @@ asset's KPIs and a small markdown preview.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -62,16 +62,6 @@ def day_windows(context: dg.AssetExecutionContext | None, chunk_days: int = CHUN
         windows.append((start, stop))
         start = stop
     return windows
-
-
-def sql_build(
-    context: dg.AssetExecutionContext | None,
-    sql: str,
-    kpis: Mapping[str, str] | None = None,
-    chunk_days: int = CHUNK_DAYS,
-) -> TableBuild:
-    """A build that runs one SQL query per window of the run's partitions."""
-    return TableBuild(lambda _conn, _window: sql, day_windows(context, chunk_days), kpis or {})
 
 
 def window_params(window: Window) -> dict[str, date]:
@@ -252,9 +242,7 @@ def _plain(value: Any) -> int | float | str | None:
     """Metadata values must be plain int/float/str."""
     if value is None:
         return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
+    if isinstance(value, int):  # bool included
         return int(value)
     try:
         return float(value)
@@ -262,13 +250,16 @@ def _plain(value: Any) -> int | float | str | None:
         return str(value)
 
 
-def _markdown(conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> str:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    rows = cur.fetchall()
-    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A markdown table (NULL shown empty), for previews and check examples."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _markdown(conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> str:
+    cur = conn.execute(sql, params)
+    return markdown_table([d[0] for d in cur.description], cur.fetchall())
 
 
 def _measure(

@@ -79,9 +79,10 @@ def _fast_columns(path: Path, names: list[str]) -> dict[str, pa.Array] | None:
         irregular.append(1)
         return "skip"
 
+    data = path.read_bytes()  # read once: parsed by pyarrow, and its lines counted
     try:
         parsed = pacsv.read_csv(
-            path,
+            pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, encoding="utf8"),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
@@ -97,15 +98,10 @@ def _fast_columns(path: Path, names: list[str]) -> dict[str, pa.Array] | None:
         return None
     if irregular:
         return None  # a line of the wrong width: keep it with its raw text on the exact path
-    if parsed.num_rows + 1 != _physical_lines(path):
+    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if parsed.num_rows + 1 != physical_lines:
         return None  # a value spans lines: physical line numbers need the exact path
     return {n: parsed.column(n) for n in names}
-
-
-def _physical_lines(path: Path) -> int:
-    with path.open("rb") as f:
-        data = f.read()
-    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
 def _exact_rows(

@@ -44,7 +44,12 @@ QUARANTINE_REASONS = (
     "unknown_value",
     "late_event",
     "duplicate_key",
+    "superseded",
 )
+
+# Restatement window: a drop for day D may carry events of D-1 .. D-3 (shop time zone), which
+# belong to their event day; an event more than this many days late is a ``late_event``.
+RESTATEMENT_DAYS = 3
 
 # Bronze lineage columns, appended after the contract columns of every bronze table.
 LINEAGE_COLUMNS = ("_extra_columns", "_raw_line", "_drop_date", "_source_file", "_row_number", "_ingested_at")
@@ -78,7 +83,11 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     required_file: bool = True
-    event_time: str | None = "time"  # column that places a row on its day (late-event rule)
+    event_time: str | None = "time"  # column that places a row on its event day (None: the drop day)
+    # A business key whose rows are successive states (corrections): silver keeps the latest by
+    # ``version_time`` (NULL counts as ``event_time``), then drop, then line; the rest are superseded.
+    state_key: str | None = None
+    version_time: str | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -153,7 +162,7 @@ TABLES: tuple[Table, ...] = (
             _c("utm_campaign"),
         ),
         key=("session_id",),
-        description="Every visit started on the drop day.",
+        description="Every visit started on the day.",
     ),
     Table(
         "orders",
@@ -173,9 +182,12 @@ TABLES: tuple[Table, ...] = (
             _c("payment_method", lower=True, accepted=PAYMENT_METHODS),
             _c("order_status", lower=True, accepted=ORDER_STATUSES),
             _c("is_first_purchase", BOOL),
+            _c("updated_at", TIMESTAMP, required=False),
         ),
         key=("event_id",),
-        description="One row per order placed on the drop day.",
+        state_key="order_id",
+        version_time="updated_at",
+        description="One row per order state: an order as placed, and again each time it is corrected.",
     ),
     Table(
         "order_line_items",
@@ -191,7 +203,7 @@ TABLES: tuple[Table, ...] = (
             _c("product_qty", INT, **_NON_NEG),
         ),
         key=("event_id",),
-        description="One row per product in an order placed on the drop day.",
+        description="One row per product in an order placed on the day.",
     ),
     Table(
         "add_to_cart",
@@ -204,14 +216,14 @@ TABLES: tuple[Table, ...] = (
             _c("product_qty", INT, **_NON_NEG),
         ),
         key=("event_id",),
-        description="Add-to-cart events of the drop day.",
+        description="Add-to-cart events of the day.",
     ),
     Table(
         "pageviews",
         "pageview",
         (*_WEB_EVENT, _c("previous_page")),
         key=("event_id",),
-        description="Pageview events of the drop day.",
+        description="Pageview events of the day.",
     ),
     Table(
         "scrolls",
@@ -223,7 +235,7 @@ TABLES: tuple[Table, ...] = (
             _c("previous_page"),
         ),
         key=("event_id",),
-        description="Scroll events of the drop day.",
+        description="Scroll events of the day.",
     ),
     Table(
         "clicks",
@@ -237,7 +249,7 @@ TABLES: tuple[Table, ...] = (
             _c("previous_page"),
         ),
         key=("event_id",),
-        description="Click events of the drop day.",
+        description="Click events of the day.",
     ),
     Table(
         "products",
@@ -269,7 +281,7 @@ TABLES: tuple[Table, ...] = (
             _c("reason"),
         ),
         key=("event_id",),
-        description="Returned items booked on the drop day.",
+        description="Returned items booked on the day.",
     ),
     Table(
         "campaign_spend",
@@ -285,7 +297,7 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("date", "utm_source", "utm_medium", "utm_campaign"),
         event_time="date",
-        description="Marketing spend per campaign on the drop day.",
+        description="Marketing spend per campaign and day.",
     ),
     Table(
         "weather",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_START_DATE = "2025-01-01"
 DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+DEFAULT_TIMEZONE = "UTC"
 
 
 def raw_dir() -> Path:
@@ -29,3 +31,13 @@ def start_date() -> str:
 def duckdb_memory_limit() -> str:
     """DuckDB's memory limit for pipeline connections (``ECOM_DUCKDB_MEMORY_LIMIT``)."""
     return os.environ.get("ECOM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT)
+
+
+def shop_timezone() -> str:
+    """The shop's IANA time zone (``ECOM_TIMEZONE``): its calendar days are the partitions."""
+    name = os.environ.get("ECOM_TIMEZONE", DEFAULT_TIMEZONE).strip() or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"ECOM_TIMEZONE={name!r} is not an IANA time zone (e.g. Europe/Berlin)") from exc
+    return name

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ecom_assets.generate.core import GenerateResult, generate
+from ecom_assets.generate.late import LateMix
 
 
 def add_generator_options(
@@ -24,6 +26,18 @@ def add_generator_options(
     parser.add_argument("--sessions-per-day", type=int, default=sessions_per_day)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--faults", action="store_true", help="inject faulty rows (see faults.py)")
+    parser.add_argument(
+        "--late",
+        action="store_true",
+        help="a realistic late and corrected feed: rows 1-6 days late, a few future-dated, "
+        "cancellations arriving 1-3 days after the order, re-sent orders (see late.py)",
+    )
+    parser.add_argument(
+        "--timezone",
+        default="UTC",
+        type=_zone_name,
+        help="the shop's IANA time zone: drops are cut at its midnight, times carry its offsets",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -37,7 +51,17 @@ def generate_from_options(args: argparse.Namespace, out: Path) -> GenerateResult
         args.seed,
         args.faults,
         progress=not args.no_progress,
+        late=LateMix() if args.late else None,
+        timezone=args.timezone,
     )
+
+
+def _zone_name(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"not an IANA time zone: {name!r}") from exc
+    return name
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from time import perf_counter
 
+from ecom_assets.generate import fmt
 from ecom_assets.generate.day import World, day_rng, simulate_day
 from ecom_assets.generate.faults import Fault, plan_faults
+from ecom_assets.generate.late import LateFeed, LateMix
 from ecom_assets.generate.progress import ProgressBar
 from ecom_assets.generate.writer import mark_complete, write_table
 from ecom_assets.schema import SUCCESS_MARKER, TABLES
@@ -62,14 +64,33 @@ def generate(
     seed: int = 7,
     faults: bool = False,
     progress: bool = True,
+    late: LateMix | None = None,
+    timezone: str = "UTC",
 ) -> GenerateResult:
     """Generate ``days`` daily drops starting at ``start`` into ``out_dir``.
 
     Deterministic for a seed; day D's files do not depend on how many days follow.
-    With ``faults`` extra faulty rows are added (see :mod:`faults`) and listed in the result.
+    With ``faults`` extra faulty rows are added (see :mod:`faults`) and listed in the result;
+    with ``late`` rows arrive late and orders get corrected (see :mod:`late`). Days are those
+    of ``timezone`` (an IANA name): a drop holds local midnight to midnight, and timestamps
+    are written with the zone's offset.
     """
-    out_dir = Path(out_dir)
+    with fmt.shop_zone(timezone):
+        return _generate(Path(out_dir), start, days, sessions_per_day, seed, faults, progress, late)
+
+
+def _generate(
+    out_dir: Path,
+    start: date,
+    days: int,
+    sessions_per_day: int,
+    seed: int,
+    faults: bool,
+    progress: bool,
+    late: LateMix | None,
+) -> GenerateResult:
     t0 = perf_counter()
+    feed = LateFeed(late, seed) if late else None
     world = World.create(seed, sessions_per_day, start)
     rows = dict.fromkeys((t.name for t in TABLES), 0)
     found: list[Fault] = []
@@ -80,8 +101,9 @@ def generate(
         t_day = perf_counter()
         d = start + timedelta(days=i)
         tables = simulate_day(world, d)
+        arriving = feed.apply(d, tables, day_rng(seed, d, "late")) if feed else {}
         planned = (
-            plan_faults(d, tables, list(world.recent), seed, day_rng(seed, d, "faults")) if faults else {}
+            plan_faults(d, tables, seed, day_rng(seed, d, "faults")) if faults else {}
         )
         world.recent.append((d, {k: tables[k] for k in ("sessions", "orders", "order_line_items")}))
         day_dir = out_dir / d.isoformat()
@@ -93,7 +115,8 @@ def generate(
                     f"generator has no rows for {table.name}; writing its header only", stacklevel=2
                 )
             extra = planned.get(table.name, [])
-            count, lines = write_table(day_dir, table, tables.get(table.name, {}), [p.row for p in extra])
+            extra_rows = [p.row for p in extra] + arriving.get(table.name, [])
+            count, lines = write_table(day_dir, table, tables.get(table.name, {}), extra_rows)
             rows[table.name] += count
             found += [
                 Fault(
@@ -106,7 +129,7 @@ def generate(
                     p.column,
                     p.value,
                 )
-                for p, line in zip(extra, lines)
+                for p, line in zip(extra, lines[: len(extra)])
             ]
         mark_complete(day_dir)
         sessions += len(tables["sessions"]["session_id"])

@@ -45,6 +45,7 @@ STREAMS = (
     "spend",
     "return_times",
     "faults",
+    "late",
 )
 
 

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from ecom_assets.generate import fmt
 from ecom_assets.generate.ids import fault_id
 from ecom_assets.generate.writer import ExtraRow, format_row
-from ecom_assets.schema import QUARANTINE_REASONS, TABLES_BY_NAME
+from ecom_assets.schema import QUARANTINE_REASONS, RESTATEMENT_DAYS, TABLES_BY_NAME
 
 REASONS = QUARANTINE_REASONS  # every reason silver quarantines a row for: the faults below inject each
 Tables = dict[str, dict[str, pa.Array]]
@@ -98,9 +98,7 @@ class _Injector:
         self.out.setdefault(table, []).append(Planned(extra, reason, key, column, value))
 
 
-def plan_faults(
-    d: date, tables: Tables, recent: list[tuple[date, Tables]], seed: int, rng: np.random.Generator
-) -> dict[str, list[Planned]]:
+def plan_faults(d: date, tables: Tables, seed: int, rng: np.random.Generator) -> dict[str, list[Planned]]:
     """The day's faulty rows, by table."""
     f = _Injector(d, tables, seed, rng)
     for table in ("pageviews", "pageviews", "clicks"):  # a copied row, later in the file
@@ -125,7 +123,8 @@ def plan_faults(
     f.add("add_to_cart", "out_of_range", column="product_price", value="-4.99")
     f.add("sessions", "unknown_value", column="platform", value="smartwatch", key_col="session_id")
     _barter_order(f)
-    _late_events(f, recent)
+    _late_events(f)
+    _stale_state(f)
     _malformed(f)
     return f.out
 
@@ -149,45 +148,48 @@ def _barter_order(f: _Injector) -> None:
     f.add("orders", "unknown_value", column="payment_method", value="barter", row=row)
 
 
-def _late_events(f: _Injector, recent: list[tuple[date, Tables]]) -> None:
-    """Pageviews and a whole order (with its lines) of 1–3 days ago arriving in today's drop."""
-    if not recent:
-        return
+def _late_events(f: _Injector) -> None:
+    """Two pageviews and a whole order (with its lines) dated more than the restatement window ago:
+    copies of today's rows under new keys, moved back RESTATEMENT_DAYS + 1 days and 2 hours (so the
+    event day is 4 or 5 days before the drop in any time zone)."""
+    back = timedelta(days=RESTATEMENT_DAYS + 1, hours=2)
     for _ in range(2):
-        past_day, past = recent[int(f.rng.integers(0, len(recent)))]
-        sessions = past["sessions"]
-        i = int(f.rng.integers(0, len(sessions["session_id"])))
-        t = _shift(sessions["time"][i].as_py(), past_day, int(f.rng.integers(5_000, 600_000)))
-        row = {
-            "user_id": sessions["user_id"][i].as_py(),
-            "session_id": sessions["session_id"][i].as_py(),
-            "time": t,
-            "domain": f.tables["pageviews"]["domain"][0].as_py() if f.n("pageviews") else None,
-            "path": sessions["landing_page"][i].as_py(),
-        }
+        if not f.n("pageviews"):
+            break
+        row = f.copy("pageviews", int(f.rng.integers(0, f.n("pageviews"))))
+        t = _moved(row["time"], back)
         f.add("pageviews", "late_event", row=row, column="time", value=t)
-    past_day, past = recent[int(f.rng.integers(0, len(recent)))]
-    i = _valid_order(past, f.rng)
+    i = _valid_order(f.tables, f.rng)
     if i is None:
         return
-    order = {c: v[i].as_py() for c, v in past["orders"].items()}
-    t = _shift(order["time"], past_day, int(f.rng.integers(60_000, 900_000)))
-    order.update(order_id=_fault_order_id(f.d, 1), time=t, is_first_purchase="0")
-    lines = past["order_line_items"]
+    order = f.copy("orders", i)
+    t = _moved(order["time"], back)
+    lines = f.tables["order_line_items"]
     for j in np.flatnonzero(
-        pc.equal(lines["order_id"], past["orders"]["order_id"][i]).to_numpy(zero_copy_only=False)
+        pc.equal(lines["order_id"], f.tables["orders"]["order_id"][i]).to_numpy(zero_copy_only=False)
     ):
-        line = {c: v[int(j)].as_py() for c, v in lines.items()}
-        line.update(order_id=order["order_id"], time=t)
+        line = f.copy("order_line_items", int(j))
+        line.update(order_id=_fault_order_id(f.d, 1), time=t)
         f.add("order_line_items", "late_event", row=line, column="time", value=t)
+    order.update(order_id=_fault_order_id(f.d, 1), time=t, is_first_purchase="0")
     f.add("orders", "late_event", row=order, column="time", value=t)
 
 
-def _shift(text: str, day: date, ms: int) -> str:
-    """``text`` + ``ms``, kept before the end of ``day`` (UTC), as a ``Z`` timestamp."""
+def _stale_state(f: _Injector) -> None:
+    """An older state of a clean order (``updated_at`` before its time) arriving after it: the
+    clean row stays the order's current state and the stale copy is superseded."""
+    i = _valid_order(f.tables, f.rng)
+    if i is None:
+        return
+    order = f.copy("orders", i)
+    stale = _moved(order["time"], timedelta(hours=1))
+    f.add("orders", "superseded", row=order, column="updated_at", value=stale)
+
+
+def _moved(text: str, back: timedelta) -> str:
+    """The instant ``text`` moved ``back`` earlier, as a ``Z`` timestamp."""
     t = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    end = fmt.day_start_ms(day + timedelta(days=1)) - 1_000
-    return fmt.iso_ms(min(int(t.timestamp() * 1000) + ms, end))
+    return fmt.iso_ms(int((t - back).timestamp() * 1000))
 
 
 def _malformed(f: _Injector) -> None:

@@ -6,7 +6,10 @@ wrapped as an Arrow ``StringArray`` without a per-row Python loop.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
@@ -20,9 +23,46 @@ _TWO = pa.array([f"{i:02d}" for i in range(100)], pa.string())
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 
+# The shop's time zone while generating (None = UTC). The simulation counts milliseconds on the
+# shop's wall clock (``day_start_ms`` is local midnight); :func:`timestamps` turns them into instants.
+_zone: ZoneInfo | None = None
+
+
+@contextmanager
+def shop_zone(name: str) -> Iterator[None]:
+    """Generate in the time zone ``name`` (an IANA name) inside the block."""
+    global _zone
+    previous, _zone = _zone, (None if name == "UTC" else ZoneInfo(name))
+    try:
+        yield
+    finally:
+        _zone = previous
+
+
 def day_start_ms(d: date) -> int:
-    """Milliseconds since the epoch of ``d`` 00:00 UTC."""
+    """Milliseconds of ``d`` 00:00 on the shop's wall clock (UTC when no zone is set)."""
     return (d.toordinal() - _EPOCH) * MS_PER_DAY
+
+
+def _offsets_at_min(utc_ms: np.ndarray) -> np.ndarray:
+    """The shop zone's UTC offset (minutes) at each instant (changes fall on whole UTC hours)."""
+    hours = utc_ms // 3_600_000
+    uniq, inv = np.unique(hours, return_inverse=True)
+    offsets = [datetime.fromtimestamp(int(h) * 3600, _zone).utcoffset().total_seconds() // 60 for h in uniq]
+    return np.array(offsets, dtype=np.int64)[inv]
+
+
+def _zone_offsets_min(wall_ms: np.ndarray) -> np.ndarray:
+    """The shop zone's UTC offset (minutes) at each wall-clock time, hour by hour; a time in the
+    hour skipped by a daylight-saving change takes the offset before it (so it lands just after)."""
+    days, tod = np.divmod(wall_ms, MS_PER_DAY)
+    uniq, inv = np.unique(days, return_inverse=True)
+    table = np.array([
+        [_zone.utcoffset(datetime.combine(date.fromordinal(int(d) + _EPOCH), time(h))).total_seconds() // 60
+         for h in range(24)]
+        for d in uniq
+    ], dtype=np.int64).reshape(len(uniq), 24)
+    return table[inv, tod // 3_600_000]
 
 
 def from_matrix(m: np.ndarray) -> pa.StringArray:
@@ -81,9 +121,16 @@ def padded(prefix: str, values: np.ndarray, width: int) -> pa.StringArray:
 
 def timestamps(ms: np.ndarray, offset_min: np.ndarray | None = None) -> pa.StringArray:
     """ISO-8601 strings ``2026-01-15T08:12:33.123Z``; rows with a non-zero ``offset_min``
-    are written in local time with their offset (``…T10:12:33.123+02:00``), same instant."""
+    are written in local time with their offset (``…T10:12:33.123+02:00``), same instant.
+
+    In a shop time zone (:func:`shop_zone`) ``ms`` are wall-clock times of that zone: rows without
+    an ``offset_min`` of their own are written with the zone's offset."""
     ms = np.asarray(ms, dtype=np.int64)
     off = np.zeros(len(ms), np.int64) if offset_min is None else np.asarray(offset_min, np.int64)
+    if _zone is not None and len(ms):
+        ms = ms - _zone_offsets_min(ms) * 60_000  # the instant, in UTC
+        off = np.where(off != 0, off, _offsets_at_min(ms))
+        offset_min = off
     local = ms + off * 60_000
     days, tod = np.divmod(local, MS_PER_DAY)
     m = np.empty((len(ms), 23), dtype=np.uint8)

@@ -1,21 +1,22 @@
 """Blocking checks on the typed silver tables, generated per table from the landing schema.
 
 Each claim (``ecom_assets.checks.Claim``) is a SQL query returning one row per failure, an
-``example`` text naming the key or day. Checks are not partitioned: they look at every day in
-the table (cheap in DuckDB). Per table, one multi-check step runs its claims: keys unique and
-not null, accepted values, ranges, references, and row conservation (bronze = silver +
-quarantine, per day).
+``example`` text naming the key or day. Per table, one multi-check step runs its claims: keys
+unique and not null per event day, an order's state unique per day, accepted values, ranges,
+references, and row conservation per drop (a drop's bronze rows = its rows in silver, whatever
+their event day, + its quarantined rows), evaluated for the drops of the run.
 """
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from ecom_assets.automation.jobs import RANGE_END_TAG, RANGE_START_TAG
 from ecom_assets.checks import ERROR, WARN, Claim, claim_result, evaluate
-from ecom_assets.schema import TABLES, Table
+from ecom_assets.schema import RESTATEMENT_DAYS, TABLES, Table
 from ecom_assets.silver.rules import ident, in_list, literal
 
 QUARANTINE_KEY = dg.AssetKey(["silver", "quarantine"])
@@ -58,6 +59,16 @@ def claims(table: Table) -> list[Claim]:
             unit="key",
         )
     ]
+    if table.state_key:
+        state = ident(table.state_key)
+        found.append(_claim(
+            target,
+            f"{name}_{table.state_key}_is_unique_per_day",
+            f"Each {table.state_key} has one row (its current state) per day.",
+            f"SELECT {_shown(['date', table.state_key])} || ' (' || count(*) || ' rows)' AS example "
+            f"FROM {target} GROUP BY date, {state} HAVING count(*) > 1",
+            unit="key",
+        ))
     for c in table.columns:
         if c.accepted:
             found.append(_claim(
@@ -83,10 +94,12 @@ def claims(table: Table) -> list[Claim]:
                 target,
                 f"{name}_reference_existing_{parent}",
                 f"Every {column} of the day is in silver.{parent} of the same day, or its {parent} row was "
-                f"quarantined that day (then its {name} are accounted for there and are not used).",
+                f"quarantined that day or from the same drop (then its {name} are accounted for there and "
+                "are not used).",
                 f"SELECT {_shown([*keys, column])} AS example FROM {target} AS c WHERE NOT EXISTS "
                 f"(SELECT 1 FROM silver.{parent} AS p WHERE p.date = c.date AND p.{column} = c.{column}) "
-                f"AND NOT EXISTS (SELECT 1 FROM silver.quarantine AS q WHERE q.date = c.date "
+                f"AND NOT EXISTS (SELECT 1 FROM silver.quarantine AS q "
+                f"WHERE (q.date = c.date OR q._drop_date = c._drop_date) "
                 f"AND q.source_table = {literal(parent)} "
                 f"AND trim(json_extract_string(q.raw, {literal('$.' + column)})) = c.{column})",
                 blocking=blocking,
@@ -95,7 +108,8 @@ def claims(table: Table) -> list[Claim]:
     found.append(_claim(
         target,
         f"{name}_bronze_rows_are_accounted_for",
-        "Per day materialized: bronze rows = silver rows + quarantined rows of this table.",
+        "Per drop of the run: the drop's bronze rows = its rows in silver (any event day, by "
+        "`_drop_date`) + its quarantined rows of this table.",
         _conservation_sql(table),
         unit="day",
         reads=(f"bronze.{name}", "silver.quarantine"),
@@ -104,14 +118,21 @@ def claims(table: Table) -> list[Claim]:
 
 
 def _conservation_sql(table: Table) -> str:
-    return f"""WITH days AS (SELECT unnest($days::DATE[]) AS day),
-    b AS (SELECT _drop_date AS day, count(*) AS n FROM bronze.{table.name} GROUP BY ALL),
-    s AS (SELECT date AS day, count(*) AS n FROM silver.{table.name} GROUP BY ALL),
-    q AS (SELECT date AS day, count(*) AS n FROM silver.quarantine
-          WHERE source_table = {literal(table.name)} GROUP BY ALL)
-SELECT strftime(day, '%Y-%m-%d') || ': bronze=' || coalesce(b.n, 0) || ', silver=' || coalesce(s.n, 0)
-       || ', quarantine=' || coalesce(q.n, 0) AS example
-FROM days LEFT JOIN b USING (day) LEFT JOIN s USING (day) LEFT JOIN q USING (day)
+    # A drop's rows sit on its own day or up to RESTATEMENT_DAYS before it: only those days are read.
+    lag = RESTATEMENT_DAYS
+    return f"""WITH drops AS (SELECT unnest($days::DATE[]) AS drop_date),
+    b AS (SELECT _drop_date AS drop_date, count(*) AS n FROM bronze.{table.name}
+          WHERE _drop_date IN (SELECT drop_date FROM drops) GROUP BY ALL),
+    s AS (SELECT _drop_date AS drop_date, count(*) AS n FROM silver.{table.name}
+          WHERE date BETWEEN (SELECT min(drop_date) - {lag} FROM drops) AND (SELECT max(drop_date) FROM drops)
+            AND _drop_date IN (SELECT drop_date FROM drops) GROUP BY ALL),
+    q AS (SELECT _drop_date AS drop_date, count(*) AS n FROM silver.quarantine
+          WHERE source_table = {literal(table.name)}
+            AND date BETWEEN (SELECT min(drop_date) - {lag} FROM drops) AND (SELECT max(drop_date) FROM drops)
+            AND _drop_date IN (SELECT drop_date FROM drops) GROUP BY ALL)
+SELECT 'drop ' || strftime(drop_date, '%Y-%m-%d') || ': bronze=' || coalesce(b.n, 0) || ', silver='
+       || coalesce(s.n, 0) || ', quarantine=' || coalesce(q.n, 0) AS example
+FROM drops LEFT JOIN b USING (drop_date) LEFT JOIN s USING (drop_date) LEFT JOIN q USING (drop_date)
 WHERE coalesce(b.n, 0) <> coalesce(s.n, 0) + coalesce(q.n, 0)"""
 
 
@@ -124,11 +145,33 @@ def result(conn: duckdb.DuckDBPyConnection, claim: Claim, days: list[date]) -> d
     return evaluate(conn, claim, {"days": days}, days_evaluated=len(days))
 
 
-def _days(instance: dg.DagsterInstance, table: Table) -> list[date]:
-    """Days whose silver table and quarantine were both materialized (conservation is defined there)."""
-    silver = instance.get_materialized_partitions(dg.AssetKey(["silver", table.name]))
-    both = silver & instance.get_materialized_partitions(QUARANTINE_KEY)
-    return sorted(date.fromisoformat(d) for d in both)
+def run_days(run: dg.DagsterRun) -> list[date] | None:
+    """The daily partitions a run materializes (from its partition or range tags), or None."""
+    tags = run.tags
+    if "dagster/partition" in tags:
+        first = last = tags["dagster/partition"]
+    elif RANGE_START_TAG in tags and RANGE_END_TAG in tags:
+        first, last = tags[RANGE_START_TAG], tags[RANGE_END_TAG]
+    else:
+        return None
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:  # a weekly/monthly key is a date too, but such runs do not reach these checks
+        return None
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _days(context: dg.AssetCheckExecutionContext, table: Table) -> list[date]:
+    """The drops to account for: the run's days, or (a run of the checks alone) every day whose
+    bronze, silver table and quarantine were all materialized."""
+    instance = context.instance
+    loaded = instance.get_materialized_partitions(dg.AssetKey(["bronze", table.name]))
+    loaded &= instance.get_materialized_partitions(dg.AssetKey(["silver", table.name]))
+    loaded &= instance.get_materialized_partitions(QUARANTINE_KEY)
+    days = run_days(context.run)
+    if days is None:
+        return sorted(date.fromisoformat(d) for d in loaded)
+    return [d for d in days if d.isoformat() in loaded]
 
 
 def table_checks(table: Table) -> dg.AssetChecksDefinition:
@@ -140,7 +183,7 @@ def table_checks(table: Table) -> dg.AssetChecksDefinition:
         context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
     ) -> Iterator[dg.AssetCheckResult]:
         selected = {key.name for key in context.selected_asset_check_keys}
-        days = _days(context.instance, table)
+        days = _days(context, table)
         with warehouse.get_connection() as conn:
             for claim in (c for c in table_claims if c.name in selected):
                 yield result(conn, claim, days)

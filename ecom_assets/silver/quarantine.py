@@ -1,11 +1,10 @@
 """``silver.quarantine``: every bronze row that did not make it into its silver table, and why."""
 
-import dagster as dg
 
 from ecom_assets.schema import LINEAGE_COLUMNS, TABLES, Table
 from ecom_assets.silver.contract import QUARANTINE, QUARANTINE_REASONS
 from ecom_assets.silver.rules import ident, ip_prefix, literal, mask_ips
-from ecom_assets.silver.tables import classify_sql
+from ecom_assets.silver.tables import classify_sql, restatement_deps
 from ecom_assets.sql_asset import sql_asset
 
 
@@ -29,7 +28,7 @@ def raw_json(table: Table) -> str:
 def quarantine_select(table: Table) -> str:
     """The quarantined rows of one bronze table, in the columns of ``contract.QUARANTINE``."""
     values = {
-        "date": "_drop_date",
+        "date": "_day",
         "source_table": literal(table.name),
         "_drop_date": "_drop_date",
         "_row_number": "_row_number",
@@ -48,13 +47,16 @@ asset = sql_asset(
     name="quarantine",
     sql=QUARANTINE_SQL,
     description=(
-        "One row per rejected bronze row (any table) and drop date, with the first rule it broke "
-        "(`reason`: malformed_row, missing_key, bad_timestamp, bad_number, out_of_range, unknown_value, "
-        "late_event, duplicate_key, tried in that order), `detail` (the column, its value and why) and "
-        "`raw` (the bronze row as JSON, sessions' IP reduced to its prefix). A timestamp without a zone "
-        "is a bad_timestamp; an event after the drop day is out_of_range."
+        "One row per rejected bronze row (any table), with the first rule it broke (`reason`: "
+        "malformed_row, missing_key, bad_timestamp, bad_number, out_of_range, unknown_value, late_event, "
+        "duplicate_key, superseded, tried in that order), `detail` (the column, its value and why, or the "
+        "drop and line of the row that was kept) and `raw` (the bronze row as JSON, sessions' IP reduced "
+        "to its prefix). `date` is the drop day for a row rejected on its own (malformed, bad value, late, "
+        "dated after its drop day or before the first partition) and the event day for a duplicate or a "
+        "superseded order state (decided among the drops of that day). A timestamp without a zone is a "
+        "bad_timestamp. Per drop, bronze rows = silver rows + quarantined rows."
     ),
-    deps=[dg.AssetKey(["bronze", t.name]) for t in TABLES],
+    deps=restatement_deps([t.name for t in TABLES]),
     group="silver",
     partition_expr="date",
     kpis={reason: f"count(*) FILTER (WHERE reason = '{reason}')" for reason in QUARANTINE_REASONS},

@@ -6,7 +6,9 @@ classification of bronze rows that both the typed silver tables and the quaranti
 so the two can never disagree.
 
 A row gets the first reason that applies, in the order of ``contract.QUARANTINE_REASONS``;
-inside a reason, the first offending column in schema order:
+inside a reason, the first offending column in schema order. Rules 1–7 look at the row alone
+(:func:`quarantine_rules`); 8–9 compare it with the other rows of its event day across the
+restatement window (``silver.tables.classify_sql``):
 
 1. ``malformed_row``: the CSV reader could not split the line (``_raw_line`` is set);
 2. ``missing_key``: a key column is empty or blank;
@@ -14,17 +16,31 @@ inside a reason, the first offending column in schema order:
    a zone is ambiguous, so it is refused), or a date that is not a valid ``YYYY-MM-DD``;
 4. ``bad_number``: a decimal, integer or boolean (``0``/``1``/``true``/``false``) that does
    not parse;
-5. ``out_of_range``: below ``Column.min`` / above ``Column.max``, or an event on a day after
-   the drop date;
+5. ``out_of_range``: below ``Column.min`` / above ``Column.max``, or an event day (in the
+   shop's time zone) after the drop date or before the first daily partition;
 6. ``unknown_value``: outside ``Column.accepted`` after trimming and lower-casing;
-7. ``late_event``: the event (``Table.event_time``) falls on a day before the drop date;
-8. ``duplicate_key``: the key was already seen that day, at a lower ``_row_number``, among
-   the rows that pass every other rule (the first one is kept).
+7. ``late_event``: the event day is more than ``RESTATEMENT_DAYS`` before the drop date;
+8. ``duplicate_key``: the key was already seen for the event day, in an earlier drop or at a
+   lower ``_row_number`` of the same drop, among the rows that pass rules 1–7;
+9. ``superseded``: a later state of the same ``Table.state_key`` (an order's correction) exists
+   for the event day: the latest ``version_time``, then drop, then line, is kept.
 """
 
 from collections.abc import Callable
 
-from ecom_assets.schema import BOOL, DATE, DECIMAL, DUCKDB_TYPES, INT, TIMESTAMP, Column, Table
+from ecom_assets.partitions import TIMEZONE
+from ecom_assets.schema import (
+    BOOL,
+    DATE,
+    DECIMAL,
+    DUCKDB_TYPES,
+    INT,
+    RESTATEMENT_DAYS,
+    TIMESTAMP,
+    Column,
+    Table,
+)
+from ecom_assets.settings import start_date
 
 SEARCH_ENGINES = ("google", "bing", "duckduckgo", "yahoo", "baidu", "yandex")
 SOCIAL_SITES = ("facebook", "instagram", "tiktok", "twitter", "linkedin", "pinterest", "reddit", "youtube")
@@ -94,6 +110,21 @@ PARSERS = {
     INT: _parse_matching(r"[+-]?\d+", "BIGINT"),
     BOOL: parse_bool,
 }
+
+
+def local_day(utc_timestamp: str, zone: str = TIMEZONE) -> str:
+    """The shop-time calendar day of a UTC ``TIMESTAMP`` (independent of DuckDB's TimeZone)."""
+    return f"CAST(timezone({literal(zone)}, timezone('UTC', {utc_timestamp})) AS DATE)"
+
+
+def event_day(table: Table) -> str:
+    """SQL of a typed row's event day: its ``event_time`` in the shop's time zone (a DATE column as
+    it is), or the drop date for tables without one or a row whose event time is empty."""
+    if table.event_time is None:
+        return "_drop_date"
+    value = ident("_t_" + table.event_time)
+    day = value if table.column(table.event_time).type == DATE else local_day(value)
+    return f"coalesce({day}, _drop_date)"
 
 
 def typed(column: Column, cleaned: str) -> str:
@@ -216,21 +247,26 @@ def quarantine_rules(table: Table) -> list[tuple[str, str, str]]:
     for reason, types in _PARSE_REASONS.items():
         rules += [(reason, f"{ident('_c_' + c.name)} IS NOT NULL AND {t[c.name]} IS NULL",
                    f"{_shown(c.name)} || ' ({_HINTS[c.type]})'") for c in table.columns if c.type in types]
-    event_day = f"CAST({t[table.event_time]} AS DATE)" if table.event_time else None
+    day = event_day(table) if table.event_time else None
+    first = literal(start_date())
     for c in table.columns:
         for bound, op, word in ((c.min, "<", "below"), (c.max, ">", "above")):
             if bound is not None:
                 rules.append(("out_of_range", f"{t[c.name]} {op} {bound:g}",
                               f"{_shown(c.name)} || ' ({word} {bound:g})'"))
         if c.name == table.event_time:
-            rules.append(("out_of_range", f"{event_day} > _drop_date",
-                          f"{_shown(c.name)} || ' (after the drop date ' || _drop_date || ')'"))
+            rules.append(("out_of_range", f"{day} > _drop_date",
+                          f"{_shown(c.name)} || ' (event day ' || {day} || ' is after the drop date ' "
+                          "|| _drop_date || ')'"))
+            rules.append(("out_of_range", f"{day} < DATE {first}",
+                          f"{_shown(c.name)} || ' (event day ' || {day} || ' is before the first daily "
+                          f"partition ' || {first} || ')'"))
     for c in table.columns:
         if c.accepted:
             rules.append(("unknown_value", f"{t[c.name]} NOT IN ({in_list(c.accepted)})",
                           f"{_shown(c.name)} || ' (accepted: {', '.join(c.accepted)})'"))
-    if event_day:
-        rules.append(("late_event", f"{event_day} < _drop_date",
-                      f"{_shown(table.event_time)} || ' (event day ' || {event_day} "
-                      "|| ' is before the drop date ' || _drop_date || ')'"))
+    if day:
+        rules.append(("late_event", f"{day} < _drop_date - {RESTATEMENT_DAYS}",
+                      f"{_shown(table.event_time)} || ' (event day ' || {day} || ' is more than "
+                      f"{RESTATEMENT_DAYS} days before the drop date ' || _drop_date || ')'"))
     return rules

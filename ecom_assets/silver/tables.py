@@ -1,27 +1,59 @@
 """The typed silver tables: one daily asset per landing table, all from one factory.
 
-Each is one DuckDB query over ``bronze.<table>``: :func:`classify_sql` types every row and
-gives it a quarantine verdict (rules in :mod:`ecom_assets.silver.rules`); the rows without
-one are the silver table, the others are ``silver.quarantine`` (same function, so the two
-always add up to bronze).
+Each is one DuckDB query over ``bronze.<table>``: :func:`classify_sql` types every row, places
+it on its event day (late rows of the restatement window reach their day) and gives it a
+quarantine verdict (rules in :mod:`ecom_assets.silver.rules`); the rows without one are the
+silver table, the others are ``silver.quarantine`` (same function, so the two always add up
+to bronze, drop by drop).
 """
 
 import dagster as dg
 
-from ecom_assets.schema import TABLES, Table
+from ecom_assets.schema import RESTATEMENT_DAYS, TABLES, Table
 from ecom_assets.silver.contract import LINEAGE, typed_columns
-from ecom_assets.silver.rules import clean, derived, ident, quarantine_rules, typed
+from ecom_assets.silver.rules import clean, derived, event_day, ident, literal, quarantine_rules, typed
 from ecom_assets.sql_asset import sql_asset
 
 _LINEAGE_NAMES = {name for name, _ in LINEAGE}
 
 
-def classify_sql(table: Table) -> str:
-    """Every bronze row of the window ``[$start, $end)`` with its typed values and its verdict.
+def _winner(window: str) -> str:
+    """``drop <date> row <n>``: the kept row of a key's window (for a quarantine detail)."""
+    return (
+        f"'drop ' || first_value(_drop_date) OVER {window} || ' row ' "
+        f"|| first_value(_row_number) OVER {window}"
+    )
 
+
+def _states(table: Table) -> tuple[str, str, str]:
+    """For a table with a ``state_key`` (orders): the CTE ranking each key's states, and the
+    ``superseded`` reason and detail branches; empty strings for other tables."""
+    if not table.state_key:
+        return "", "", ""
+    state = ident("_t_" + table.state_key)
+    version = f"coalesce({ident('_t_' + table.version_time)}, {ident('_t_' + table.event_time)})"
+    cte = f""", _states AS (
+    SELECT *, row_number() OVER same_state AS _state_rank, {_winner("same_state")} AS _state_winner
+    FROM _ranked
+    WINDOW same_state AS (PARTITION BY _verdict IS NULL AND _key_rank = 1, _day, {state}
+                          ORDER BY {version} DESC, _drop_date DESC, _row_number DESC)
+)"""
+    reason = "\n         WHEN _state_rank > 1 THEN 'superseded'"
+    detail = (
+        f"\n         WHEN _state_rank > 1 THEN '{table.state_key}=' || {literal(chr(39))} || {state} "
+        f"|| {literal(chr(39))} || ' (superseded by ' || _state_winner || ')'"
+    )
+    return cte, reason, detail
+
+
+def classify_sql(table: Table) -> str:
+    """Every bronze row placed on a day of the window ``[$start, $end)``, typed, with its verdict.
+
+    A row that passes the row rules belongs to its event day (``rules.event_day``), so silver day D
+    reads the drops D … D+3 (the restatement window); a rejected row stays on its drop day.
     Columns: the bronze columns unchanged; ``_t_<col>`` for every contract and derived column
-    (trimmed, empty → NULL, lower-cased where the schema says, typed); ``_reason`` and
-    ``_detail``, NULL for a row that belongs in silver.
+    (trimmed, empty → NULL, lower-cased where the schema says, typed); ``_day`` (the partition);
+    ``_reason`` and ``_detail``, NULL for a row that belongs in silver.
     """
     cols = table.columns
     cleaned = ", ".join(f"{clean(ident(c.name))} AS {ident('_c_' + c.name)}" for c in cols)
@@ -34,33 +66,41 @@ def classify_sql(table: Table) -> str:
     cleaned_names = ", ".join(ident("_c_" + c.name) for c in cols)  # not needed past the verdict
     keys = ", ".join(ident("_t_" + k) for k in table.key)
     key_values = " || ', ' || ".join(f"'{k}=''' || {ident('_t_' + k)} || ''''" for k in table.key)
+    lookahead = RESTATEMENT_DAYS if table.event_time else 0
+    states, state_reason, state_detail = _states(table)
+    helpers = "_verdict, _key_rank, _key_winner" + (", _state_rank, _state_winner" if states else "")
     return f"""WITH _cleaned AS (
     SELECT *, {cleaned}
-    FROM bronze.{table.name} WHERE _drop_date >= $start AND _drop_date < $end
+    FROM bronze.{table.name}
+    WHERE _drop_date >= $start AND _drop_date < $end + INTERVAL {lookahead} DAY
 ), _typed AS (
     SELECT *, {typed_cols} FROM _cleaned
 ), _checked AS (
     SELECT * EXCLUDE ({cleaned_names}){extra}, CASE
         {verdict}
     END AS _verdict FROM _typed
-), _ranked AS (
-    SELECT *, row_number() OVER same_key AS _key_rank, min(_row_number) OVER same_key AS _key_first_row
+), _placed AS (
+    SELECT *, CASE WHEN _verdict IS NULL THEN {event_day(table)} ELSE _drop_date END AS _day
     FROM _checked
-    WINDOW same_key AS (PARTITION BY _verdict IS NULL, _drop_date, {keys} ORDER BY _row_number)
-)
-SELECT * EXCLUDE (_verdict, _key_rank, _key_first_row),
+), _ranked AS (
+    SELECT *, row_number() OVER same_key AS _key_rank, {_winner("same_key")} AS _key_winner
+    FROM _placed WHERE _day >= $start AND _day < $end
+    WINDOW same_key AS (PARTITION BY _verdict IS NULL, _day, {keys} ORDER BY _drop_date, _row_number)
+){states}
+SELECT * EXCLUDE ({helpers}),
     CASE WHEN _verdict IS NOT NULL THEN _verdict.reason
-         WHEN _key_rank > 1 THEN 'duplicate_key' END AS _reason,
+         WHEN _key_rank > 1 THEN 'duplicate_key'{state_reason} END AS _reason,
     CASE WHEN _verdict IS NOT NULL THEN _verdict.detail
-         WHEN _key_rank > 1 THEN {key_values} || ' (duplicate of row ' || _key_first_row || ')' END AS _detail
-FROM _ranked"""
+         WHEN _key_rank > 1 THEN {key_values} || ' (duplicate of ' || _key_winner || ')'{state_detail}
+    END AS _detail
+FROM {"_states" if states else "_ranked"}"""
 
 
 def silver_sql(table: Table) -> str:
     """The rows of ``silver.<table>``: exactly ``contract.typed_columns(table)``, explicitly cast."""
     selects = []
     for name, sql_type in typed_columns(table):
-        source = "_drop_date" if name == "date" else name if name in _LINEAGE_NAMES else "_t_" + name
+        source = "_day" if name == "date" else name if name in _LINEAGE_NAMES else "_t_" + name
         selects.append(f"CAST({ident(source)} AS {sql_type}) AS {ident(name)}")
     return f"SELECT {', '.join(selects)}\nFROM (\n{classify_sql(table)}\n) WHERE _reason IS NULL"
 
@@ -69,25 +109,50 @@ _NOTES = {
     "sessions": (
         " `ip_prefix` replaces the IP: IPv4 with the last octet zeroed (`203.0.113.0`), IPv6 with the "
         "last 80 bits zeroed in RFC 5952 form (`2001:db8:85a3::`), NULL when the IP is not valid. "
-        "`channel` follows the metrics.md rules; a referrer host matches a site by its registrable "
-        "name (`news.google.co.uk` is google), and `t.co` etc., not listed, are Referral."
+        "`channel` follows the channel rules (paid social, paid search, email, affiliates, organic "
+        "social, organic search, social referrer, referral, direct; first match wins); a referrer "
+        "host matches a site by its registrable name (`news.google.co.uk` is google), and `t.co` etc., "
+        "not listed, are Referral."
     ),
 }
 
 
+def restatement_deps(tables: list[str], days: int = RESTATEMENT_DAYS) -> list[dg.AssetDep]:
+    """Bronze drops a silver day reads: its own and the ``days`` after it (late rows of the day)."""
+    mapping = dg.TimeWindowPartitionMapping(0, days, allow_nonexistent_upstream_partitions=True)
+    return [dg.AssetDep(dg.AssetKey(["bronze", t]), partition_mapping=mapping) for t in tables]
+
+
 def silver_table(table: Table) -> dg.AssetsDefinition:
-    """``silver.<table>``: bronze typed, trimmed and de-duplicated, per drop date."""
+    """``silver.<table>``: bronze typed, trimmed and de-duplicated, per event day."""
     key = ", ".join(table.key)
+    if table.event_time:
+        placed = (
+            f"Day D holds the rows of drops D … D+{RESTATEMENT_DAYS} whose `{table.event_time}` falls on D "
+            "in the shop's time zone (late rows reach their day; `_drop_date`/`_row_number` say where each "
+            f"came from); a row more than {RESTATEMENT_DAYS} days late is quarantined as late_event. "
+        )
+    else:
+        placed = "Day D holds the drop of D (the table has no event time). "
+    state = (
+        f"Only each {table.state_key}'s current state is kept: the row with the latest "
+        f"`{table.version_time}` (a row without it counts as `{table.event_time}`), then the later drop, "
+        "then the later line; replaced rows are quarantined as superseded, so a cancellation arriving late "
+        "removes the order's revenue from its day and a re-sent order counts once. "
+        if table.state_key else ""
+    )
     return sql_asset(
         layer="silver",
         name=table.name,
         sql=silver_sql(table),
         description=(
-            f"One row per ({key}) and drop date: bronze.{table.name} typed, trimmed, lower-cased where "
-            "the contract says and de-duplicated (first by `_row_number`); timestamps are UTC and every "
-            f"rejected row is in silver.quarantine. {table.description}{_NOTES.get(table.name, '')}"
+            f"One row per ({key}) and day: bronze.{table.name} typed, trimmed, lower-cased where the "
+            "contract says and de-duplicated across the drops of the day (first by drop, then line). "
+            f"{placed}"
+            f"{state}Timestamps are UTC and every rejected row is in silver.quarantine. "
+            f"{table.description}{_NOTES.get(table.name, '')}"
         ),
-        deps=[dg.AssetKey(["bronze", table.name])],
+        deps=restatement_deps([table.name], RESTATEMENT_DAYS if table.event_time else 0),
         group="silver",
         partition_expr="date",
     )

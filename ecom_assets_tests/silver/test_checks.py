@@ -35,6 +35,7 @@ def evaluate(conn, claim, days):
 def test_claims_of_orders_are_named_as_claims():
     assert [(c.name, c.blocking) for c in claims(TABLES_BY_NAME["orders"])] == [
         ("orders_key_is_unique_and_not_null", True),
+        ("orders_order_id_is_unique_per_day", True),
         ("orders_total_price_is_not_negative", True),
         ("orders_shipping_price_is_not_negative", True),
         ("orders_discount_is_not_negative", True),
@@ -126,19 +127,34 @@ def test_orphan_orders_are_counted():
     ])
 
 
-def test_conservation_per_evaluated_day():
+def test_order_state_is_unique_per_day():
+    conn = silver_db({"orders": [
+        {"date": DAY, "event_id": "e1", "order_id": "o1"}, {"date": DAY, "event_id": "e2", "order_id": "o1"},
+        {"date": DAY3, "event_id": "e3", "order_id": "o1"}, {"date": DAY, "event_id": "e4", "order_id": "o2"},
+    ]})
+    assert evaluate(conn, claim("orders", "orders_order_id_is_unique_per_day"), []) == (1, [
+        "date='2026-01-02', order_id='o1' (2 rows)",
+    ])
+
+
+def test_conservation_per_drop_counts_rows_on_any_event_day():
     conn = silver_db({
-        "pageviews": [{"date": DAY, "event_id": "a"}, {"date": DAY3, "event_id": "b"}],
-        "quarantine": [{"date": DAY, "source_table": "pageviews"}, {"date": DAY, "source_table": "clicks"}],
+        "pageviews": [{"date": DAY, "event_id": "a", "_drop_date": DAY},
+                      {"date": DAY3, "event_id": "b", "_drop_date": DAY3},
+                      {"date": DAY, "event_id": "c", "_drop_date": DAY3}],  # a late row of drop 3 on day 2
+        "quarantine": [{"date": DAY, "source_table": "pageviews", "_drop_date": DAY},
+                       {"date": DAY, "source_table": "clicks", "_drop_date": DAY}],
     })
-    bronze_db({"pageviews": [{"event_id": "a"}, {"event_id": "x"}, {"event_id": "y"}, {"_drop_date": DAY3}]},
+    bronze_db({"pageviews": [{"event_id": "a"}, {"event_id": "x"}, {"event_id": "y"},
+                             {"event_id": "b", "_drop_date": DAY3}, {"event_id": "c", "_drop_date": DAY3}]},
               conn)
     conservation = claim("pageviews", "pageviews_bronze_rows_are_accounted_for")
-    assert evaluate(conn, conservation, [DAY, DAY3]) == (1, ["2026-01-02: bronze=3, silver=1, quarantine=1"])
+    # drop 2: 3 bronze rows, a in silver, 1 quarantined, 1 missing; drop 3: b and c, on two days
+    assert evaluate(conn, conservation, [DAY, DAY3]) == (
+        1, ["drop 2026-01-02: bronze=3, silver=1, quarantine=1"])
     assert evaluate(conn, conservation, [DAY3]) == (0, [])
-    # a materialized day where silver and quarantine have nothing still counts its bronze rows
     conn.execute("DELETE FROM silver.pageviews WHERE date = ?", [DAY3]).fetchall()
-    assert evaluate(conn, conservation, [DAY3]) == (1, ["2026-01-03: bronze=1, silver=0, quarantine=0"])
+    assert evaluate(conn, conservation, [DAY3]) == (1, ["drop 2026-01-03: bronze=2, silver=1, quarantine=0"])
     assert evaluate(duckdb.connect(), conservation, []) == (0, [])  # no day materialized: no table read
 
 
@@ -212,14 +228,16 @@ def test_range_run_builds_silver_and_quarantine(built):
             (date(2026, 1, 1), "s2", "2001:db8:85a3::", "desktop", "Direct"),
             (date(2026, 1, 2), "s4", "203.0.113.0", "desktop", "Direct"),
         ]
-        assert rows(conn, "SELECT date, order_id FROM silver.orders ORDER BY 2") == [
-            {"date": date(2026, 1, 1), "order_id": "o1"}, {"date": date(2026, 1, 2), "order_id": "o2"},
+        # o3 came a day late, in the drop of Jan 2: it belongs to Jan 1
+        assert rows(conn, "SELECT date, order_id, _drop_date FROM silver.orders ORDER BY 2") == [
+            {"date": date(2026, 1, 1), "order_id": "o1", "_drop_date": date(2026, 1, 1)},
+            {"date": date(2026, 1, 2), "order_id": "o2", "_drop_date": date(2026, 1, 2)},
+            {"date": date(2026, 1, 1), "order_id": "o3", "_drop_date": date(2026, 1, 2)},
         ]
         assert [tuple(r.values()) for r in rows(
             conn, "SELECT date, source_table, _row_number, reason FROM silver.quarantine ORDER BY ALL"
         )] == [
             (date(2026, 1, 1), "orders", 3, "duplicate_key"),
-            (date(2026, 1, 2), "orders", 3, "late_event"),
             (date(2026, 1, 2), "scrolls", 2, "out_of_range"),
             (date(2026, 1, 2), "sessions", 2, "unknown_value"),
         ]
@@ -237,7 +255,7 @@ def test_every_check_passes_and_kpis_are_reported(built):
     shown = ("dagster/row_count", "duplicate_key", "late_event", "unknown_value", "out_of_range",
              "bad_number")
     assert {d: [kpis[d][k].value for k in shown] for d in (D1, D2)} == {
-        D1: [1, 1, 0, 0, 0, 0], D2: [3, 0, 1, 1, 1, 0],
+        D1: [1, 1, 0, 0, 0, 0], D2: [2, 0, 0, 1, 1, 0],
     }
 
 
@@ -256,7 +274,7 @@ def test_rerunning_the_range_replaces_its_partitions(built, tmp_path):
     result = materialize_range(silver_only, D1, D2, resources_for(tmp_path / "raw", warehouse))
     assert [e.check_name for e in result.get_asset_check_evaluations() if not e.passed] == []
     assert table_counts(warehouse) == before
-    assert before["orders"] == [(date(2026, 1, 1), 1), (date(2026, 1, 2), 1)]
+    assert before["orders"] == [(date(2026, 1, 1), 2), (date(2026, 1, 2), 1)]
 
 
 @dg.asset(key=["gold", "reads_silver_orders"], deps=[dg.AssetKey(["silver", "orders"])],
@@ -277,7 +295,7 @@ def test_a_failed_blocking_check_stops_downstream_assets(built, tmp_path):
         resources_for(tmp_path / "raw", warehouse), raise_on_error=False,
     )
     failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
-    assert list(failed) == ["orders_key_is_unique_and_not_null"]
+    assert list(failed) == ["orders_key_is_unique_and_not_null", "orders_order_id_is_unique_per_day"]
     assert failed["orders_key_is_unique_and_not_null"].metadata["examples"].value == (
         "date='2026-01-01', event_id='p1' (2 rows)"
     )

@@ -59,20 +59,33 @@ def test_rules_are_tried_in_the_contract_order():
         ("scrolls", {"event_id": "sc1", "time": T, "scroll_percent": "101"}, "out_of_range",
          "scroll_percent='101' (above 100)"),
         ("orders", {**ORDER, "time": "2026-01-03T00:00:00Z"}, "out_of_range",
-         "time='2026-01-03T00:00:00Z' (after the drop date 2026-01-02)"),
+         "time='2026-01-03T00:00:00Z' (event day 2026-01-03 is after the drop date 2026-01-02)"),
         ("orders", {**ORDER, "payment_method": "Cash"}, "unknown_value",
          "payment_method='Cash' (accepted: credit_card, paypal, apple_pay, gift_card, bank_transfer)"),
         ("subscriptions", {"subscription_id": "sub1", "status": "expired"}, "unknown_value",
          "status='expired' (accepted: active, cancelled, paused)"),
-        ("orders", {**ORDER, "time": "2026-01-02T01:30:00+02:00"}, "late_event",  # 23:30 UTC the day before
-         "time='2026-01-02T01:30:00+02:00' (event day 2026-01-01 is before the drop date 2026-01-02)"),
+        # 23:30 UTC on Dec 29 (the text's own day is the 30th): 4 days before the drop, beyond the window
+        ("orders", {**ORDER, "time": "2025-12-30T01:30:00+02:00"}, "late_event",
+         "time='2025-12-30T01:30:00+02:00' (event day 2025-12-29 is more than 3 days before the drop "
+         "date 2026-01-02)"),
         ("campaign_spend",
-         {"date": "2025-12-31", "utm_source": "g", "utm_medium": "cpc", "utm_campaign": "c"}, "late_event",
-         "date='2025-12-31' (event day 2025-12-31 is before the drop date 2026-01-02)"),
+         {"date": "2025-12-29", "utm_source": "g", "utm_medium": "cpc", "utm_campaign": "c"}, "late_event",
+         "date='2025-12-29' (event day 2025-12-29 is more than 3 days before the drop date 2026-01-02)"),
     ],
 )
 def test_each_reason_and_its_detail(table, row, reason, detail):
     assert verdicts({table: [row]}) == [(table, 2, reason, detail)]
+
+
+def test_an_event_before_the_first_partition_is_out_of_range():
+    """A late row of the first drop that belongs to a day with no partition cannot be restated."""
+    conn = bronze_db({"orders": [{**ORDER, "time": "2024-12-31T12:00:00Z", "_drop_date": date(2025, 1, 2)}]})
+    window = {"start": date(2025, 1, 1), "end": date(2025, 1, 3)}
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE _q AS {QUARANTINE_SQL}", window).fetchall()
+    assert conn.execute("SELECT date, reason, detail FROM _q").fetchall() == [(
+        date(2025, 1, 2), "out_of_range",
+        "time='2024-12-31T12:00:00Z' (event day 2024-12-31 is before the first daily partition 2025-01-01)",
+    )]
 
 
 def test_duplicates_name_the_key_and_the_kept_row():
@@ -82,9 +95,9 @@ def test_duplicates_name_the_key_and_the_kept_row():
         "campaign_spend": [spend, {**spend, "utm_source": "Google "}],
     }) == [
         ("campaign_spend", 3, "duplicate_key",
-         "date='2026-01-02', utm_source='google', utm_medium='cpc', utm_campaign='w' (duplicate of row 2)"),
-        ("orders", 3, "duplicate_key", "event_id='e1' (duplicate of row 2)"),
-        ("orders", 4, "duplicate_key", "event_id='e1' (duplicate of row 2)"),
+         "date='2026-01-02', utm_source='google', utm_medium='cpc', utm_campaign='w' (duplicate of drop 2026-01-02 row 2)"),
+        ("orders", 3, "duplicate_key", "event_id='e1' (duplicate of drop 2026-01-02 row 2)"),
+        ("orders", 4, "duplicate_key", "event_id='e1' (duplicate of drop 2026-01-02 row 2)"),
     ]
 
 
@@ -96,7 +109,7 @@ def test_a_row_gets_only_the_first_reason_that_applies():
         {**ORDER, "discount": "-1", "payment_method": "cash"},  # out_of_range before unknown_value
         {**ORDER, "payment_method": "cash", "time": "2026-01-01T08:00:00Z"},  # unknown_value before late
         {**ORDER, "shipping_price": "-1", "total_price": "-2"},  # first column in schema order
-        {**ORDER, "time": "2026-01-01T08:00:00Z"},  # late: not a candidate for the key
+        {**ORDER, "time": "2025-12-29T08:00:00Z"},  # too late: not a candidate for the key
         {**ORDER},  # so this one is kept, not a duplicate
     ]}) == [
         ("orders", 2, "missing_key", "event_id=NULL (key column is empty)"),
@@ -107,7 +120,8 @@ def test_a_row_gets_only_the_first_reason_that_applies():
          "payment_method='cash' (accepted: credit_card, paypal, apple_pay, gift_card, bank_transfer)"),
         ("orders", 7, "out_of_range", "total_price='-2' (below 0)"),
         ("orders", 8, "late_event",
-         "time='2026-01-01T08:00:00Z' (event day 2026-01-01 is before the drop date 2026-01-02)"),
+         "time='2025-12-29T08:00:00Z' (event day 2025-12-29 is more than 3 days before the drop date "
+         "2026-01-02)"),
     ]
 
 
@@ -142,23 +156,30 @@ def test_columns_are_the_contract_and_it_reads_every_bronze_table():
 
 
 def test_bronze_rows_are_silver_plus_quarantine_for_every_table():
+    """Per drop, every bronze row is in silver (on its event day) or in the quarantine, once."""
+    window = {"start": date(2026, 1, 1), "end": date(2026, 1, 3)}  # the drops of Jan 1 and 2
     bad_and_good = {
         "orders": [ORDER, ORDER, {**ORDER, "event_id": "e2", "total_price": "-1"}, {"_raw_line": "x"}],
+        # s2 arrives a day late: silver of Jan 1, not quarantined
         "sessions": [{"session_id": "s1", "time": T}, {"session_id": "s2", "time": "2026-01-01T00:00:00Z"}],
         "products": [{"product_id": "P1", "stock_qty": "-3"}, {"product_id": "P2", "stock_qty": "3"}],
         "weather": [{"date": "2026-01-02", "country": "FR", "region": "IDF", "temperature_c": "-2.5"}],
-        "users": [{"user_id": "u1", "_drop_date": date(2026, 1, 1)}],  # outside the window
+        "users": [{"user_id": "u1", "_drop_date": date(2026, 1, 1)}],
     }
     conn = bronze_db(bad_and_good)
-    quarantined = quarantine(conn)
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE _q AS {QUARANTINE_SQL}", window).fetchall()
+    quarantined = rows(conn, "SELECT * FROM _q ORDER BY source_table, _row_number")
     for table in TABLES:
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE _s AS {silver_sql(table)}", WINDOW).fetchall()
-        silver_rows = [r[0] for r in conn.execute("SELECT _row_number FROM _s").fetchall()]
-        bad_rows = [r["_row_number"] for r in quarantined if r["source_table"] == table.name]
-        bronze_rows = [r[0] for r in conn.execute(
-            f"SELECT _row_number FROM bronze.{table.name} WHERE _drop_date = ?", [DAY]).fetchall()]
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE _s AS {silver_sql(table)}", window).fetchall()
+        silver_rows = [tuple(r) for r in conn.execute("SELECT _drop_date, _row_number FROM _s").fetchall()]
+        bad_rows = [(r["_drop_date"], r["_row_number"]) for r in quarantined if r["source_table"] == table.name]
+        bronze_rows = [tuple(r) for r in conn.execute(
+            f"SELECT _drop_date, _row_number FROM bronze.{table.name}").fetchall()]
         assert sorted(silver_rows + bad_rows) == sorted(bronze_rows), table.name
     assert [(r["source_table"], r["_row_number"], r["reason"]) for r in quarantined] == [
         ("orders", 3, "duplicate_key"), ("orders", 4, "out_of_range"), ("orders", 5, "malformed_row"),
-        ("products", 2, "out_of_range"), ("sessions", 3, "late_event"),
+        ("products", 2, "out_of_range"),
     ]
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE _s AS {silver_sql(TABLES_BY_NAME['sessions'])}", window)
+    assert conn.execute("SELECT session_id, date, _drop_date FROM _s ORDER BY 1").fetchall() == [
+        ("s1", DAY, DAY), ("s2", date(2026, 1, 1), DAY)]

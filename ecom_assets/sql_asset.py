@@ -6,12 +6,13 @@ IO manager runs it window by window inside one transaction, so a range run is
 one run with bounded memory, and a re-run replaces exactly its partitions.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import dagster as dg
 import duckdb
 import pyarrow as pa
 
+from ecom_assets.meta import ABSORBED, create_meta_tables
 from ecom_assets.partitions import DAILY, SINGLE_RUN
 from ecom_assets.warehouse import TableBuild, Window, bind_window, day_windows
 
@@ -47,8 +48,13 @@ def sql_asset(
     kpis: Mapping[str, str] | None = None,
     automation_condition: dg.AutomationCondition | None = None,
     freshness_policy: object | None = None,
+    after: Callable[[duckdb.DuckDBPyConnection, Window], None] | None = None,
 ) -> dg.AssetsDefinition:
-    """An asset ``[layer, name]`` whose rows are ``sql`` (see the module docstring)."""
+    """An asset ``[layer, name]`` whose rows are ``sql`` (see the module docstring).
+
+    ``after`` runs in each window's transaction after its rows are written (see ``TableBuild``).
+    Every daily gold partition also reports the late and corrected rows its day absorbed.
+    """
     assert cadence in CADENCES, cadence
     metadata = {"partition_expr": partition_expr} if partitions_def and partition_expr else {}
     extra = {"freshness_policy": freshness_policy} if freshness_policy is not None else {}
@@ -70,9 +76,17 @@ def sql_asset(
         **extra,
     )
     def _sql_asset(context: dg.AssetExecutionContext) -> TableBuild:
-        return TableBuild(lambda _conn, _window: sql, partition_windows(context), kpis or {})
+        return TableBuild(lambda _conn, _window: sql, partition_windows(context), kpis or {}, facts, hook)
+
+    daily_gold = layer == "gold" and partitions_def == DAILY
+    facts = ABSORBED if daily_gold else None
+    hook = after or (_ensure_meta if daily_gold else None)
 
     return _sql_asset
+
+
+def _ensure_meta(conn: duckdb.DuckDBPyConnection, _window: Window) -> None:
+    create_meta_tables(conn)  # the absorbed-rows metadata reads meta.day_restatements
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, window: Window = None) -> pa.Table:

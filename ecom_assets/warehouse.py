@@ -42,12 +42,20 @@ class TableBuild:
     ``produce`` returns a SQL query (``$start``/``$end`` are bound to the window's
     dates), an Arrow table, or an Arrow stream (``RecordBatchReader``, bounded memory).
     ``kpis`` maps a metadata key to a SQL aggregate over one partition's rows of the
-    written table (e.g. ``"SUM(total_revenue)"``).
+    written table (e.g. ``"SUM(total_revenue)"``). ``facts`` is a query of one row whose
+    columns become metadata too, run per partition with ``$start``/``$end`` bound (what a
+    partition absorbed, read from other tables). ``after(conn, window)`` runs inside the
+    window's transaction once its rows are written (bookkeeping that must commit with them).
+    ``unchanged(conn, window)`` names days of the window to leave as they are: they are not
+    deleted, and ``produce`` must not emit rows for them.
     """
 
     produce: Produce
     windows: Sequence[Window]
     kpis: Mapping[str, str] = field(default_factory=dict)
+    facts: str | None = None
+    after: Callable[[duckdb.DuckDBPyConnection, Window], None] | None = None
+    unchanged: Callable[[duckdb.DuckDBPyConnection, Window], set[date]] | None = None
 
 
 def day_windows(context: dg.AssetExecutionContext | None, chunk_days: int = CHUNK_DAYS) -> list[Window]:
@@ -106,7 +114,7 @@ class TableBuildTypeHandler(DbTypeHandler[TableBuild]):
                 connection.execute("ROLLBACK").fetchall()
                 raise
             connection.execute("COMMIT").fetchall()
-        _report(context, connection, target, expr, build.kpis)
+        _report(context, connection, target, expr, build.kpis, build.facts)
         return {}
 
     def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pa.Table:
@@ -140,9 +148,12 @@ def _replace_window(
 ) -> None:
     """Delete the window's rows and insert its new rows (the caller holds the transaction)."""
     exists = table_exists(conn, table_slice.schema, table_slice.table)
+    keep = sorted(build.unchanged(conn, window)) if build.unchanged and window is not None else []
     if exists and expr and window is not None:
         delete = f"DELETE FROM {target} WHERE {expr} >= $start AND {expr} < $end"
-        conn.execute(delete, window_params(window)).fetchall()
+        if keep:
+            delete += f" AND CAST({expr} AS DATE) NOT IN (SELECT unnest($keep::DATE[]))"
+        conn.execute(delete, {**window_params(window), **({"keep": keep} if keep else {})}).fetchall()
     elif exists:
         conn.execute(_get_cleanup_statement(table_slice)).fetchall()  # the slice, or the whole table
     result = build.produce(conn, window)
@@ -150,6 +161,8 @@ def _replace_window(
         _insert_query(conn, target, result, expr, window, exists)
     else:
         _insert_arrow(conn, target, result, expr, window, exists)
+    if build.after is not None:
+        build.after(conn, window)
 
 
 def _insert_query(
@@ -263,12 +276,21 @@ def _markdown(conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> str:
 
 
 def _measure(
-    conn: duckdb.DuckDBPyConnection, target: str, where: str, params: dict, kpis: Mapping[str, str]
+    conn: duckdb.DuckDBPyConnection,
+    target: str,
+    where: str,
+    params: dict,
+    kpis: Mapping[str, str],
+    facts: str | None = None,
 ) -> dict[str, Any]:
     selects = ", ".join(["count(*)", *(f"{sql}" for sql in kpis.values())])
     values = conn.execute(f"SELECT {selects} FROM {target} WHERE {where}", params).fetchall()[0]
     metadata: dict[str, Any] = {"dagster/row_count": int(values[0])}
-    for key, value in zip(kpis, values[1:]):
+    named = list(zip(kpis, values[1:]))
+    if facts:
+        cur = conn.execute(facts, {k: v for k, v in params.items() if f"${k}" in facts})
+        named += list(zip([d[0] for d in cur.description], cur.fetchall()[0]))
+    for key, value in named:
         plain = _plain(value)
         if plain is not None:
             metadata[key] = plain
@@ -284,6 +306,7 @@ def _report(
     target: str,
     expr: str | None,
     kpis: Mapping[str, str],
+    facts: str | None = None,
 ) -> None:
     columns = conn.execute(f"DESCRIBE {target}").fetchall()
     context.add_output_metadata(
@@ -301,7 +324,7 @@ def _report(
     for key in context.asset_partition_keys:
         tw = partitions_def.time_window_for_partition_key(key)
         params = {"start": tw.start.date(), "end": tw.end.date()}
-        metadata = _measure(conn, target, f"{expr} >= $start AND {expr} < $end", params, kpis)
+        metadata = _measure(conn, target, f"{expr} >= $start AND {expr} < $end", params, kpis, facts)
         context.step_context.add_asset_metadata(metadata, asset_key=context.asset_key, partition_key=key)
 
 

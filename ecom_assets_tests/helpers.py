@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from ecom_assets.meta import create_meta_tables
 from ecom_assets.resources import LandingZone, warehouse_resources
 from ecom_assets.silver.contract import create_silver_tables, silver_columns
 
@@ -20,6 +21,7 @@ def silver_db(tables: Mapping[str, Iterable[Mapping]], conn: duckdb.DuckDBPyConn
     """
     conn = conn or duckdb.connect()
     create_silver_tables(conn)
+    create_meta_tables(conn)
     columns = silver_columns()
     for name, rows in tables.items():
         cols = [c for c, _ in columns[name]]

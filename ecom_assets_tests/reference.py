@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -66,7 +67,7 @@ CONTRACT: dict[str, File] = {
         "order",
         _cols("event_id", "user_id", "session_id", "order_id", "discount_coupon_code", "payment_method",
               "order_status", time=TS, total_price=DEC, shipping_price=DEC, discount=DEC, total_items=INT,
-              total_qty=INT, is_first_purchase=BOOL),
+              total_qty=INT, is_first_purchase=BOOL, updated_at=TS),
         ("event_id",),
         bounds=dict.fromkeys(("total_price", "shipping_price", "discount", "total_qty"), NON_NEGATIVE),
         accepted={
@@ -170,8 +171,25 @@ def read_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, records
 
 
-def classify(spec: File, values: dict[str, str | None], drop: date) -> tuple[str | None, dict]:
-    """The quarantine reason of one row (None when clean) and its typed values; duplicates aside."""
+WINDOW_DAYS = 3  # landing.md "Late and corrected data": the restatement window
+
+
+def event_day(spec: File, typed: dict, drop: date, zone: ZoneInfo) -> date:
+    """The shop-time day of a row's event (its date column as it is; the drop day without one)."""
+    event = typed[spec.event_time] if spec.event_time else None
+    if event is None:
+        return drop
+    if isinstance(event, datetime):
+        return event.replace(tzinfo=timezone.utc).astimezone(zone).date()
+    return event
+
+
+def classify(
+    spec: File, values: dict[str, str | None], drop: date, zone: ZoneInfo = ZoneInfo("UTC"),
+    first_day: date = date(2025, 1, 1),
+) -> tuple[str | None, dict]:
+    """The quarantine reason of one row (None when clean) and its typed values; duplicates and
+    superseded order states aside (they need the other rows)."""
     if any(values[k] is None for k in spec.key):
         return "missing_key", values
     typed = dict(values)
@@ -189,20 +207,23 @@ def classify(spec: File, values: dict[str, str | None], drop: date) -> tuple[str
         v = typed[col]
         if v is not None and (v < low or (high is not None and v > high)):
             return "out_of_range", values
+    day = event_day(spec, typed, drop, zone)
+    if day > drop or day < first_day:
+        return "out_of_range", values
     for col in spec.lowered:
         typed[col] = values[col].lower() if values[col] is not None else None
     for col, accepted in spec.accepted.items():
         if typed[col] is not None and typed[col] not in accepted:
             return "unknown_value", values
-    event = typed[spec.event_time] if spec.event_time else None
-    if event is not None and (event.date() if isinstance(event, datetime) else event) < drop:
+    if (drop - day).days > WINDOW_DAYS:
         return "late_event", values
     return None, typed
 
 
 @dataclass
 class Shop:
-    """The clean rows of every table (typed, plus ``day`` = the drop day and ``_row_number``)."""
+    """The clean rows of every table (typed, plus ``day`` = the event day, ``_drop_date`` and
+    ``_row_number``)."""
 
     days: list[date]
     tables: dict[str, pd.DataFrame]
@@ -217,38 +238,58 @@ class Shop:
         return df[df["day"] == d]
 
 
-def load(raw: Path) -> Shop:
+def load(raw: Path, zone: str = "UTC", first_day: date = date(2025, 1, 1)) -> Shop:
+    """Every drop under ``raw`` read as the contract says, in the shop time zone ``zone``."""
+    tz = ZoneInfo(zone)
     days = sorted(date.fromisoformat(p.name) for p in raw.iterdir() if (p / "_SUCCESS").exists())
     clean: dict[str, list[dict]] = {name: [] for name in CONTRACT}
     quarantined, bronze_rows = set(), {}
-    for d in days:
+    seen: dict[str, set] = {name: set() for name in CONTRACT}  # (event day, key) kept so far
+    for d in days:  # drops in order, lines in order: the first row of a key wins
         for name, spec in CONTRACT.items():
             path = raw / d.isoformat() / f"{spec.stem}_table.csv"
             if not path.exists():
                 continue
             header, records = read_records(path)
             bronze_rows[name, d] = len(records)
-            seen = set()
             for line, fields in records:
                 if len(fields) != len(header):
                     quarantined.add((name, d, line, "malformed_row"))
                     continue
                 text = dict(zip(header, fields))
                 values = {c: (text.get(c) or "").strip() or None for c in spec.columns}
-                reason, row = classify(spec, values, d)
-                key = tuple(row[k] for k in spec.key)
-                if reason is None and key in seen:
-                    reason = "duplicate_key"
+                reason, row = classify(spec, values, d, tz, first_day)
+                if reason is None:
+                    day = event_day(spec, row, d, tz)
+                    key = (day, *(row[k] for k in spec.key))
+                    if key in seen[name]:
+                        reason = "duplicate_key"
                 if reason:
                     quarantined.add((name, d, line, reason))
                     continue
-                seen.add(key)
-                clean[name].append({**row, "day": d, "_row_number": line})
-    tables = {
-        n: pd.DataFrame(rows, columns=[*CONTRACT[n].columns, "day", "_row_number"]).astype(object)
-        for n, rows in clean.items()
-    }
+                seen[name].add(key)
+                clean[name].append({**row, "day": day, "_drop_date": d, "_row_number": line})
+    clean["orders"] = _current_states(clean["orders"], quarantined)
+    lineage = ["day", "_drop_date", "_row_number"]
+    tables = {n: pd.DataFrame(rows, columns=[*CONTRACT[n].columns, *lineage]).astype(object)
+              for n, rows in clean.items()}
     return Shop(days, tables, quarantined, bronze_rows)
+
+
+def _current_states(orders: list[dict], quarantined: set) -> list[dict]:
+    """Each (day, order_id)'s latest state: latest updated_at (else time), then drop, then line."""
+    latest: dict[tuple, dict] = {}
+    for row in orders:
+        key = (row["day"], row["order_id"])
+        version = (row["updated_at"] or row["time"], row["_drop_date"], row["_row_number"])
+        kept = latest.get(key)
+        if kept is None or version > kept["_version"]:
+            if kept is not None:
+                quarantined.add(("orders", kept["_drop_date"], kept["_row_number"], "superseded"))
+            latest[key] = {**row, "_version": version}
+        else:
+            quarantined.add(("orders", row["_drop_date"], row["_row_number"], "superseded"))
+    return [{k: v for k, v in row.items() if k != "_version"} for row in latest.values()]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -142,8 +142,46 @@ def test_incomplete_drop_and_missing_required_file_are_refused(tmp_path):
     orders = [a for a in BRONZE_ASSETS if a.key.path[-1] == "orders"]
     result = materialize_range(orders, "2025-01-01", "2025-01-02", resources, raise_on_error=False)
     message = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.to_string()
-    assert "drop 2025-01-01 is not complete" in message and "_SUCCESS" in message
     assert "order_table.csv: required file missing from the complete drop 2025-01-02" in message
+    # a run whose only drop is incomplete loads nothing: it fails, naming the missing marker
+    result = materialize_range(orders, "2025-01-01", "2025-01-01", resources, raise_on_error=False)
+    message = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.to_string()
+    assert "drop 2025-01-01 is not complete" in message and "_SUCCESS" in message
+
+
+def test_a_restatement_run_rereads_only_changed_drops_and_skips_missing_ones(tmp_path):
+    """Days of the window without a drop keep what bronze holds; unchanged drops are not re-read."""
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    write_drop(raw, "2025-01-02", {"sessions": [_session(1, "2025-01-02")]})
+    resources = resources_for(raw, warehouse)
+    sessions_only = [a for a in BRONZE_ASSETS if a.key.path[-1] == "sessions"]
+    materialize_range(sessions_only, "2025-01-02", "2025-01-02", resources)
+    first_load = _ingested(warehouse, "2025-01-02")
+    write_drop(raw, "2025-01-04", {"sessions": [_session(1, "2025-01-04"), _session(2, "2025-01-04")]})
+    # the run of drop Jan 4 spans Jan 1..4: Jan 1 and 3 have no drop, Jan 2 is unchanged
+    result = materialize_range(sessions_only, "2025-01-01", "2025-01-04", resources)
+    assert _counts(warehouse, "sessions") == {"2025-01-02": 1, "2025-01-04": 2}
+    assert _row_counts(result, "sessions") == {"2025-01-01": 0, "2025-01-02": 1, "2025-01-03": 0,
+                                               "2025-01-04": 2}
+    assert _ingested(warehouse, "2025-01-02") == first_load
+    with duckdb.connect(str(warehouse)) as conn:
+        loads = conn.execute("SELECT strftime(drop_date, '%d'), rows FROM meta.drop_loads ORDER BY 1")
+        assert loads.fetchall() == [("02", 1), ("04", 2)]  # days without a drop are not recorded
+    # a re-delivered drop (new bytes) is read again; the reload tag forces every drop
+    write_drop(raw, "2025-01-02", {"sessions": [_session(i, "2025-01-02") for i in range(3)]})
+    fourth = _ingested(warehouse, "2025-01-04")
+    materialize_range(sessions_only, "2025-01-01", "2025-01-04", resources)
+    assert _counts(warehouse, "sessions") == {"2025-01-02": 3, "2025-01-04": 2}
+    assert _ingested(warehouse, "2025-01-04") == fourth  # unchanged: not re-read
+    dg.materialize(sessions_only, resources=resources, partition_key="2025-01-04",
+                   tags={"ecom/reload_bronze": "true"})
+    assert _ingested(warehouse, "2025-01-04") != fourth
+
+
+def _ingested(warehouse: Path, day: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse)) as conn:
+        sql = "SELECT DISTINCT _ingested_at FROM bronze.sessions WHERE _drop_date = ?"
+        return conn.execute(sql, [day]).fetchall()
 
 
 def test_a_new_column_in_the_contract_is_added_to_an_existing_table(tmp_path):

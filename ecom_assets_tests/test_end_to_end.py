@@ -123,7 +123,8 @@ def test_rows_are_conserved_and_every_fault_is_quarantined(shop, expected, conn)
     assert bronze == {k: silver.get(k, 0) + quarantine.get(k, 0) for k in bronze.keys() | quarantine.keys()}
     # ...and each count is the reference's reading of the raw files
     assert bronze == {k: n for k, n in expected.bronze_rows.items() if n}
-    clean = {(t, d): n for t, df in expected.tables.items() for d, n in df.groupby("day").size().items()}
+    clean = {(t, d): n for t, df in expected.tables.items()
+             for d, n in df.groupby("_drop_date").size().items()}
     assert silver == clean
     quarantined = set(conn.execute(
         "SELECT source_table, _drop_date, _row_number, reason FROM silver.quarantine"

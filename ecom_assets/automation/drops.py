@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from ecom_assets.bronze.ingest import day_folder
-from ecom_assets.schema import SUCCESS_MARKER
+from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER
 
 _DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -65,6 +65,23 @@ def day_ranges(days: Iterable[date], max_days: int) -> list[list[date]]:
             current.append(day)
         else:
             ranges.append([day])
+    return ranges
+
+
+def restatement_ranges(
+    days: Iterable[date], first_day: date, max_days: int, window: int = RESTATEMENT_DAYS
+) -> list[tuple[date, date]]:
+    """The runs that load new drops ``days``: each run of consecutive drops D1 … Dn becomes the
+    range D1 − ``window`` … Dn (bronze of the drops, silver and gold of their restatement window),
+    never before ``first_day``; ranges that touch or overlap are merged, each at most ``max_days``."""
+    ranges: list[tuple[date, date]] = []
+    for run in day_ranges(days, max_days - window):
+        start = max(run[0] - timedelta(days=window), first_day)
+        touches = ranges and start <= ranges[-1][1] + timedelta(days=1)
+        if touches and (run[-1] - ranges[-1][0]).days < max_days:
+            ranges[-1] = (ranges[-1][0], run[-1])
+        else:
+            ranges.append((start, run[-1]))
     return ranges
 
 

@@ -2,9 +2,11 @@
 
 Cursor = JSON ``{day: fingerprint}`` of the drops already requested. A day is requested once, and
 again when its files change. Folders that are not (yet) loadable are skipped with a logged reason
-and kept out of the cursor, so they trigger as soon as they become loadable. New days that follow
-each other become one range run (at most ``MAX_DAYS_PER_RUN`` days), so a back-load of a year is a
-handful of runs, not hundreds.
+and kept out of the cursor, so they trigger as soon as they become loadable. Loading drop D is a
+restatement run over D−3 … D: bronze of the drop (the other drops' files are unchanged and
+re-read) and silver and gold of the days its late and corrected rows may belong to. New drops
+that follow each other become one such range run (at most ``MAX_DAYS_PER_RUN`` days), so a
+back-load of a year is a handful of runs, not hundreds.
 """
 
 import hashlib
@@ -15,11 +17,18 @@ from pathlib import Path
 
 import dagster as dg
 
-from ecom_assets.automation.drops import day_ranges, describe_days, fingerprint, marker, open_days, parse_day
+from ecom_assets.automation.drops import (
+    describe_days,
+    fingerprint,
+    marker,
+    open_days,
+    parse_day,
+    restatement_ranges,
+)
 from ecom_assets.automation.jobs import JOBS, range_tags
 from ecom_assets.partitions import DAILY
 from ecom_assets.resources import LandingZone
-from ecom_assets.schema import SUCCESS_MARKER
+from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER
 
 MAX_DAYS_PER_RUN = 92  # a quarter: bounds the work a failed run repeats
 MINIMUM_INTERVAL_SECONDS = 30
@@ -67,10 +76,12 @@ def scan(root: Path, open_range: tuple[date, date] | None) -> tuple[dict[str, st
     return loadable, skipped
 
 
-def run_request(days: list[date], fingerprints: Mapping[str, str]) -> dg.RunRequest:
-    """One run of the daily job over consecutive ``days``; the run key changes when a day's files do."""
-    first, last = days[0].isoformat(), days[-1].isoformat()
-    digest = hashlib.sha256("".join(fingerprints[d.isoformat()] for d in days).encode()).hexdigest()[:16]
+def run_request(span: tuple[date, date], fingerprints: Mapping[str, str]) -> dg.RunRequest:
+    """One run of the daily job over the days ``span`` (first, last): the new drops in it and their
+    restatement window; the run key changes when a drop's files do."""
+    first, last = span[0].isoformat(), span[1].isoformat()
+    drops = sorted(d for d in fingerprints if first <= d <= last)
+    digest = hashlib.sha256("".join(fingerprints[d] for d in drops).encode()).hexdigest()[:16]
     run_key = f"{first}...{last}@{digest}"
     if first == last:
         return dg.RunRequest(run_key=run_key, partition_key=first)
@@ -85,7 +96,8 @@ def run_request(days: list[date], fingerprints: Mapping[str, str]) -> dg.RunRequ
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
         f"Requests the daily job for every landing day folder with `{SUCCESS_MARKER}` that is new or "
-        f"whose files changed; consecutive days become one range run of at most {MAX_DAYS_PER_RUN} days."
+        f"whose files changed, over the drop and the {RESTATEMENT_DAYS} days before it (its restatement "
+        f"window); consecutive drops become one range run of at most {MAX_DAYS_PER_RUN} days."
     ),
 )
 def landing_sensor(
@@ -104,8 +116,11 @@ def landing_sensor(
             f"No new or changed complete drops in {root} ({len(requested)} day(s) already requested)."
         )
     days = sorted(date.fromisoformat(d) for d in changed)
-    ranges = day_ranges(days, MAX_DAYS_PER_RUN)
-    context.log.info(f"Requesting {len(ranges)} run(s) for new or changed day(s) {describe_days(days)}.")
+    ranges = restatement_ranges(days, DAILY.start.date(), MAX_DAYS_PER_RUN)
+    context.log.info(
+        f"Requesting {len(ranges)} run(s) for new or changed drop(s) {describe_days(days)}, each with its "
+        f"{RESTATEMENT_DAYS}-day restatement window."
+    )
     return dg.SensorResult(
         run_requests=[run_request(r, changed) for r in ranges],
         cursor=json.dumps({**requested, **changed}, sort_keys=True),

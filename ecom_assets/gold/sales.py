@@ -4,7 +4,10 @@ import dagster as dg
 
 from ecom_assets.checks import bounded, claim_checks, matches_per_day
 from ecom_assets.gold.common import days, matches_daily_business_metrics, pct, ratio
+from ecom_assets.meta import provisional
+from ecom_assets.schema import RESTATEMENT_DAYS
 from ecom_assets.silver.facts import VALID, VALID_LINE_ITEM_REVENUE
+from ecom_assets.silver.tables import restatement_deps
 from ecom_assets.sql_asset import sql_asset
 
 ORDERS, SESSIONS = dg.AssetKey(["silver", "orders"]), dg.AssetKey(["silver", "sessions"])
@@ -37,7 +40,8 @@ SELECT d.date,
        CAST(coalesce(o.new_customers, 0) AS BIGINT) AS new_customers,
        CAST(coalesce(o.customers - o.new_customers, 0) AS BIGINT) AS repeat_customers,
        CAST(coalesce(o.discount, 0) AS DECIMAL(18,4)) AS total_discount,
-       CAST(coalesce(o.shipping, 0) AS DECIMAL(18,4)) AS total_shipping
+       CAST(coalesce(o.shipping, 0) AS DECIMAL(18,4)) AS total_shipping,
+       {provisional("d.date")} AS is_provisional
 FROM ({days()}) AS d LEFT JOIN orders AS o USING (date) LEFT JOIN sessions AS s USING (date)
 ORDER BY d.date
 """
@@ -86,9 +90,11 @@ assets = [
         description=(
             "One row per day (also a day without orders or sessions: zeros, and NULL ratios) with the "
             "revenue, orders and customers of the day's valid orders (status not `cancelled`) and the "
-            "day's sessions; repeat_customers = distinct ordering users − new_customers."
+            "day's sessions; repeat_customers = distinct ordering users − new_customers. `is_provisional` "
+            f"is true until the drop of the day + {RESTATEMENT_DAYS} is loaded: until then late or corrected "
+            "rows may still restate the day; after it the day is final."
         ),
-        deps=[ORDERS, SESSIONS],
+        deps=[ORDERS, SESSIONS, *restatement_deps(["orders"], RESTATEMENT_DAYS, only_last=True)],
         group="sales",
         kpis={
             "total_revenue": "SUM(total_revenue)",

@@ -1,6 +1,7 @@
 """``silver.quarantine``: every bronze row that did not make it into its silver table, and why."""
 
 
+from ecom_assets.meta import record_restatements
 from ecom_assets.schema import LINEAGE_COLUMNS, TABLES, Table
 from ecom_assets.silver.contract import QUARANTINE, QUARANTINE_REASONS
 from ecom_assets.silver.rules import ident, ip_prefix, literal, mask_ips
@@ -60,4 +61,9 @@ asset = sql_asset(
     group="silver",
     partition_expr="date",
     kpis={reason: f"count(*) FILTER (WHERE reason = '{reason}')" for reason in QUARANTINE_REASONS},
+    after=lambda conn, window: record_restatements(
+        conn, window, "superseded_rows", [t.name for t in TABLES],
+        "SELECT date, source_table, count(*) AS rows FROM silver.quarantine "
+        "WHERE date >= $start AND date < $end AND reason = 'superseded' GROUP BY ALL",
+    ),
 )

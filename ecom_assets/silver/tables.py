@@ -7,12 +7,17 @@ silver table, the others are ``silver.quarantine`` (same function, so the two al
 to bronze, drop by drop).
 """
 
-import dagster as dg
+from collections.abc import Callable
 
+import dagster as dg
+import duckdb
+
+from ecom_assets.meta import record_restatements
 from ecom_assets.schema import RESTATEMENT_DAYS, TABLES, Table
 from ecom_assets.silver.contract import LINEAGE, typed_columns
 from ecom_assets.silver.rules import clean, derived, event_day, ident, literal, quarantine_rules, typed
 from ecom_assets.sql_asset import sql_asset
+from ecom_assets.warehouse import Window
 
 _LINEAGE_NAMES = {name for name, _ in LINEAGE}
 
@@ -117,9 +122,13 @@ _NOTES = {
 }
 
 
-def restatement_deps(tables: list[str], days: int = RESTATEMENT_DAYS) -> list[dg.AssetDep]:
-    """Bronze drops a silver day reads: its own and the ``days`` after it (late rows of the day)."""
-    mapping = dg.TimeWindowPartitionMapping(0, days, allow_nonexistent_upstream_partitions=True)
+def restatement_deps(
+    tables: list[str], days: int = RESTATEMENT_DAYS, only_last: bool = False
+) -> list[dg.AssetDep]:
+    """Bronze drops a silver day reads: its own and the ``days`` after it (late rows of the day),
+    or (``only_last``) just the drop ``days`` later (whether it is loaded)."""
+    first = days if only_last else 0
+    mapping = dg.TimeWindowPartitionMapping(first, days, allow_nonexistent_upstream_partitions=True)
     return [dg.AssetDep(dg.AssetKey(["bronze", t]), partition_mapping=mapping) for t in tables]
 
 
@@ -155,7 +164,17 @@ def silver_table(table: Table) -> dg.AssetsDefinition:
         deps=restatement_deps([table.name], RESTATEMENT_DAYS if table.event_time else 0),
         group="silver",
         partition_expr="date",
+        after=_record_late_rows(table),
     )
+
+
+def _record_late_rows(table: Table) -> Callable[[duckdb.DuckDBPyConnection, Window], None]:
+    """Bookkeeping: per day of the window, the rows that came in a later drop than their day's."""
+    rows = (
+        f"SELECT date, {literal(table.name)} AS source_table, count(*) AS rows FROM silver.{table.name} "
+        "WHERE date >= $start AND date < $end AND _drop_date > date GROUP BY date"
+    )
+    return lambda conn, window: record_restatements(conn, window, "late_rows", [table.name], rows)
 
 
 assets = [silver_table(t) for t in TABLES]

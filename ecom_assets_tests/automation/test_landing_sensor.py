@@ -8,12 +8,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ecom_assets.automation.drops import day_ranges, fingerprint
+from ecom_assets.automation.drops import day_ranges, fingerprint, restatement_ranges
 from ecom_assets.automation.jobs import RANGE_END_TAG, RANGE_START_TAG
 from ecom_assets.automation.landing_sensor import MAX_DAYS_PER_RUN, landing_sensor
 from ecom_assets.partitions import DAILY
 from ecom_assets.resources import LandingZone
-from ecom_assets.schema import SUCCESS_MARKER
+from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER
 from ecom_assets_tests.automation import write_drop
 
 START = DAILY.start.date()
@@ -47,8 +47,8 @@ def root(tmp_path: Path) -> Path:
 def test_new_complete_day_is_requested_once_and_kept_in_the_cursor(root: Path):
     folder = write_drop(root, day(5))
     first = tick(root)
-    assert requests(first) == [(day(5), None, None)]
-    assert first.run_requests[0].run_key.startswith(f"{day(5)}...{day(5)}@")
+    assert requests(first) == [(None, day(2), day(5))]  # the drop and its restatement window
+    assert first.run_requests[0].run_key.startswith(f"{day(2)}...{day(5)}@")
     assert json.loads(first.cursor) == {day(5): fingerprint(folder)}
 
     second = tick(root, first.cursor)
@@ -61,7 +61,7 @@ def test_cursor_persists_across_ticks_and_only_new_days_are_requested(root: Path
     first = tick(root)
     write_drop(root, day(9))
     second = tick(root, first.cursor)
-    assert requests(second) == [(day(9), None, None)]
+    assert requests(second) == [(None, day(6), day(9))]
     assert sorted(json.loads(second.cursor)) == [day(5), day(9)]
 
 
@@ -74,7 +74,7 @@ def test_incomplete_day_is_skipped_with_a_reason_until_its_success_marker_lands(
 
     (folder / SUCCESS_MARKER).write_text("")
     later = tick(root, json.dumps({}))
-    assert requests(later) == [(day(5), None, None)]
+    assert requests(later) == [(None, day(2), day(5))]
 
 
 def test_a_day_whose_files_change_is_requested_again_with_a_new_run_key(root: Path):
@@ -83,14 +83,14 @@ def test_a_day_whose_files_change_is_requested_again_with_a_new_run_key(root: Pa
     orders = folder / "order_table.csv"
     orders.write_text(orders.read_text() + orders.read_text().splitlines()[-1] + "\n")  # a re-delivery
     changed = tick(root, first.cursor)
-    assert requests(changed) == [(day(5), None, None)]
+    assert requests(changed) == [(None, day(2), day(5))]
     assert changed.run_requests[0].run_key != first.run_requests[0].run_key
     assert json.loads(changed.cursor) == {day(5): fingerprint(folder)} != json.loads(first.cursor)
 
     # Rewritten with the same size: the modification time alone counts as a change.
     stat = (folder / "user_table.csv").stat()
     os.utime(folder / "user_table.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert requests(tick(root, changed.cursor)) == [(day(5), None, None)]
+    assert requests(tick(root, changed.cursor)) == [(None, day(2), day(5))]
 
 
 def test_folders_that_are_not_days_are_skipped_with_a_reason(root: Path, capfd):
@@ -124,7 +124,7 @@ def test_many_days_at_once_become_one_range_run_per_consecutive_stretch(root: Pa
     for n in (10, 11, 12, 13, 20):
         write_drop(root, day(n))
     result = tick(root)
-    assert requests(result) == [(None, day(10), day(13)), (day(20), None, None)]
+    assert requests(result) == [(None, day(7), day(13)), (None, day(17), day(20))]
     assert len(json.loads(result.cursor)) == 5
 
 
@@ -132,10 +132,24 @@ def test_a_long_back_load_is_split_into_bounded_range_runs(root: Path):
     for n in range(MAX_DAYS_PER_RUN + 3):
         write_drop(root, day(n))
     result = tick(root)
+    # each run holds at most MAX_DAYS_PER_RUN days, its restatement window included
+    last_of_first = MAX_DAYS_PER_RUN - RESTATEMENT_DAYS - 1
     assert requests(result) == [
-        (None, day(0), day(MAX_DAYS_PER_RUN - 1)),
-        (None, day(MAX_DAYS_PER_RUN), day(MAX_DAYS_PER_RUN + 2)),
+        (None, day(0), day(last_of_first)),
+        (None, day(last_of_first + 1 - RESTATEMENT_DAYS), day(MAX_DAYS_PER_RUN + 2)),
     ]
+
+
+def test_restatement_ranges_reach_back_three_days_merge_and_stop_at_the_first_day():
+    first = date(2026, 1, 1)
+    d = [date(2026, 1, n) for n in (1, 9, 12, 20, 21)]
+    assert restatement_ranges(d, first, max_days=92) == [
+        (date(2026, 1, 1), date(2026, 1, 1)),  # nothing before the first day
+        (date(2026, 1, 6), date(2026, 1, 12)),  # 6..9 and 9..12 touch: one run
+        (date(2026, 1, 17), date(2026, 1, 21)),
+    ]
+    assert restatement_ranges([date(2026, 1, 10)], first, max_days=92, window=0) == [
+        (date(2026, 1, 10), date(2026, 1, 10))]
 
 
 def test_day_ranges_groups_consecutive_days_and_caps_their_length():
@@ -152,7 +166,7 @@ def test_missing_landing_root_and_unreadable_cursor(tmp_path: Path, root: Path):
     missing = tick(tmp_path / "nowhere")
     assert missing.skip_message == f"The landing root {tmp_path / 'nowhere'} does not exist yet."
     write_drop(root, day(5))
-    assert requests(tick(root, "not json")) == [(day(5), None, None)]  # start over: loads are idempotent
+    assert requests(tick(root, "not json")) == [(None, day(2), day(5))]  # start over: loads are idempotent
 
 
 def test_sensor_defaults():

@@ -95,7 +95,8 @@ def test_duplicates_name_the_key_and_the_kept_row():
         "campaign_spend": [spend, {**spend, "utm_source": "Google "}],
     }) == [
         ("campaign_spend", 3, "duplicate_key",
-         "date='2026-01-02', utm_source='google', utm_medium='cpc', utm_campaign='w' (duplicate of drop 2026-01-02 row 2)"),
+         "date='2026-01-02', utm_source='google', utm_medium='cpc', utm_campaign='w' "
+         "(duplicate of drop 2026-01-02 row 2)"),
         ("orders", 3, "duplicate_key", "event_id='e1' (duplicate of drop 2026-01-02 row 2)"),
         ("orders", 4, "duplicate_key", "event_id='e1' (duplicate of drop 2026-01-02 row 2)"),
     ]
@@ -172,7 +173,8 @@ def test_bronze_rows_are_silver_plus_quarantine_for_every_table():
     for table in TABLES:
         conn.execute(f"CREATE OR REPLACE TEMP TABLE _s AS {silver_sql(table)}", window).fetchall()
         silver_rows = [tuple(r) for r in conn.execute("SELECT _drop_date, _row_number FROM _s").fetchall()]
-        bad_rows = [(r["_drop_date"], r["_row_number"]) for r in quarantined if r["source_table"] == table.name]
+        bad_rows = [(r["_drop_date"], r["_row_number"]) for r in quarantined
+                    if r["source_table"] == table.name]
         bronze_rows = [tuple(r) for r in conn.execute(
             f"SELECT _drop_date, _row_number FROM bronze.{table.name}").fetchall()]
         assert sorted(silver_rows + bad_rows) == sorted(bronze_rows), table.name

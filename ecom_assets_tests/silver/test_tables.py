@@ -45,14 +45,16 @@ ORDER = {
 
 
 def test_orders_are_typed_trimmed_and_lower_cased():
-    conn = bronze_db({"orders": [ORDER, {**ORDER, "event_id": "e2", "order_id": "o2", "is_first_purchase": "0", "time": None}]})
+    second_order = {**ORDER, "event_id": "e2", "order_id": "o2", "is_first_purchase": "0", "time": None}
+    conn = bronze_db({"orders": [ORDER, second_order]})
     first, second = silver(conn, "orders")
     assert first == {
         "date": DAY, "event_id": "e1", "user_id": "u1", "session_id": "s1", "order_id": "o1",
         "time": datetime(2026, 1, 2, 8, 12, 33, 123000), "total_price": Decimal("105.4900"),
         "shipping_price": Decimal("5.5000"), "discount": Decimal("0.0000"), "discount_coupon_code": None,
         "total_items": 2, "total_qty": 3, "payment_method": "paypal", "order_status": "completed",
-        "is_first_purchase": True, "updated_at": None, "_drop_date": DAY, "_source_file": "2026-01-02/order_table.csv",
+        "is_first_purchase": True, "updated_at": None, "_drop_date": DAY,
+        "_source_file": "2026-01-02/order_table.csv",
         "_row_number": 2,
     }
     assert (second["event_id"], second["is_first_purchase"], second["time"]) == ("e2", False, None)

@@ -1,5 +1,8 @@
 """One asset job per cadence, selected by the ``cadence`` tag (assets are added without touching this)."""
 
+from collections.abc import Mapping
+from datetime import date, timedelta
+
 import dagster as dg
 
 from ecom_assets.partitions import DAILY, MONTHLY, WEEKLY
@@ -28,3 +31,18 @@ JOBS = {
 def range_tags(first: str, last: str) -> dict[str, str]:
     """Run tags for one run over the partition keys ``first...last`` (inclusive)."""
     return {RANGE_START_TAG: first, RANGE_END_TAG: last}
+
+
+def run_days(tags: Mapping[str, str]) -> list[date] | None:
+    """The days a run's partition or range tags name (inclusive), or None without such tags."""
+    if "dagster/partition" in tags:
+        first = last = tags["dagster/partition"]
+    elif RANGE_START_TAG in tags and RANGE_END_TAG in tags:
+        first, last = tags[RANGE_START_TAG], tags[RANGE_END_TAG]
+    else:
+        return None
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        return None
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]

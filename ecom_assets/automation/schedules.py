@@ -1,21 +1,23 @@
-"""Daily, weekly and monthly schedules: each tick runs the partition that ended last before it.
+"""Daily, weekly and monthly schedules, in the shop's time zone: each tick runs the partition that
+ended last before it (the daily one with its restatement window: the day and the three before it).
 
 A tick only runs when every day of its partition has a complete drop (``_SUCCESS``); otherwise it
 skips, naming the days and the missing marker, so an incomplete week is never published as a week.
 """
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import dagster as dg
 
 from ecom_assets.automation.drops import describe_days, incomplete_days, marker
-from ecom_assets.automation.jobs import JOBS, PARTITIONS
+from ecom_assets.automation.jobs import JOBS, PARTITIONS, range_tags
+from ecom_assets.partitions import DAILY, TIMEZONE
 from ecom_assets.resources import LandingZone
-from ecom_assets.schema import SUCCESS_MARKER
+from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER
 
 RUNNING, STOPPED = dg.DefaultScheduleStatus.RUNNING, dg.DefaultScheduleStatus.STOPPED
 
-# cadence -> (cron in UTC, default status). The daily schedule is a fallback: the landing
+# cadence -> (cron in the shop's time zone, default status). The daily schedule is a fallback: the landing
 # sensor already runs each day as soon as its drop is complete, so it starts stopped.
 SCHEDULES: dict[str, tuple[str, dg.DefaultScheduleStatus]] = {
     "daily": ("0 1 * * *", STOPPED),
@@ -33,11 +35,12 @@ def partition_schedule(cadence: str) -> dg.ScheduleDefinition:
         name=f"{cadence}_schedule",
         job=JOBS[cadence],
         cron_schedule=cron,
-        execution_timezone="UTC",
+        execution_timezone=TIMEZONE,
         default_status=status,
         description=(
-            f"At `{cron}` UTC: the `cadence={cadence}` assets for the {cadence} partition that just "
-            f"ended, skipped until every day of it has `{SUCCESS_MARKER}` in the landing zone."
+            f"At `{cron}` ({TIMEZONE}): the `cadence={cadence}` assets for the {cadence} partition that "
+            f"just ended{_WINDOW_NOTE if cadence == 'daily' else ''}, skipped until every day of it has "
+            f"`{SUCCESS_MARKER}` in the landing zone."
         ),
     )
     def _schedule(
@@ -48,7 +51,7 @@ def partition_schedule(cadence: str) -> dg.ScheduleDefinition:
             key = partitions_def.get_last_partition_key()
         if key is None:
             return dg.SkipReason(
-                f"No {cadence} partition has ended by {tick:%Y-%m-%d %H:%M} UTC "
+                f"No {cadence} partition has ended by {tick:%Y-%m-%d %H:%M} {TIMEZONE} "
                 f"(partitions start {partitions_def.start:%Y-%m-%d})."
             )
         window = partitions_def.time_window_for_partition_key(key)
@@ -58,9 +61,23 @@ def partition_schedule(cadence: str) -> dg.ScheduleDefinition:
                 f"{cadence.capitalize()} partition {key} not run: the drop of {describe_days(missing)} "
                 f"is incomplete ({marker(landing.path, missing[0])} does not exist)."
             )
+        if cadence == "daily":
+            return daily_request(key)
         return dg.RunRequest(run_key=f"{cadence}:{key}", partition_key=key)
 
     return _schedule
+
+
+_WINDOW_NOTE = f" and the {RESTATEMENT_DAYS} days before it (their late and corrected rows)"
+
+
+def daily_request(key: str) -> dg.RunRequest:
+    """The run that loads the drop of day ``key``: the range of it and its restatement window."""
+    day = date.fromisoformat(key)
+    first = max(day - timedelta(days=RESTATEMENT_DAYS), DAILY.start.date())
+    if first == day:
+        return dg.RunRequest(run_key=f"daily:{key}", partition_key=key)
+    return dg.RunRequest(run_key=f"daily:{key}", tags=range_tags(first.isoformat(), key))
 
 
 schedules = [partition_schedule(cadence) for cadence in SCHEDULES]

@@ -8,13 +8,13 @@ their event day, + its quarantined rows), evaluated for the drops of the run.
 """
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from ecom_assets.automation.jobs import RANGE_END_TAG, RANGE_START_TAG
+from ecom_assets.automation.jobs import run_days
 from ecom_assets.checks import ERROR, WARN, Claim, claim_result, evaluate
 from ecom_assets.schema import RESTATEMENT_DAYS, TABLES, Table
 from ecom_assets.silver.rules import ident, in_list, literal
@@ -145,22 +145,6 @@ def result(conn: duckdb.DuckDBPyConnection, claim: Claim, days: list[date]) -> d
     return evaluate(conn, claim, {"days": days}, days_evaluated=len(days))
 
 
-def run_days(run: dg.DagsterRun) -> list[date] | None:
-    """The daily partitions a run materializes (from its partition or range tags), or None."""
-    tags = run.tags
-    if "dagster/partition" in tags:
-        first = last = tags["dagster/partition"]
-    elif RANGE_START_TAG in tags and RANGE_END_TAG in tags:
-        first, last = tags[RANGE_START_TAG], tags[RANGE_END_TAG]
-    else:
-        return None
-    try:
-        start, end = date.fromisoformat(first), date.fromisoformat(last)
-    except ValueError:  # a weekly/monthly key is a date too, but such runs do not reach these checks
-        return None
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
-
-
 def _days(context: dg.AssetCheckExecutionContext, table: Table) -> list[date]:
     """The drops to account for: the run's days, or (a run of the checks alone) every day whose
     bronze, silver table and quarantine were all materialized."""
@@ -168,7 +152,7 @@ def _days(context: dg.AssetCheckExecutionContext, table: Table) -> list[date]:
     loaded = instance.get_materialized_partitions(dg.AssetKey(["bronze", table.name]))
     loaded &= instance.get_materialized_partitions(dg.AssetKey(["silver", table.name]))
     loaded &= instance.get_materialized_partitions(QUARANTINE_KEY)
-    days = run_days(context.run)
+    days = run_days(context.run.tags)
     if days is None:
         return sorted(date.fromisoformat(d) for d in loaded)
     return [d for d in days if d.isoformat() in loaded]

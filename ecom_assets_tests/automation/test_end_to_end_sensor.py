@@ -25,6 +25,9 @@ from ecom_assets_tests.helpers import resources_for
 
 ORDERS = dg.AssetKey(["bronze", "orders"])
 DAYS = [(DAILY.start.date() + timedelta(days=n)).isoformat() for n in (30, 31, 32)]
+# the three days before the first drop: its restatement window (no drops of their own)
+WINDOW = [(DAILY.start.date() + timedelta(days=n)).isoformat() for n in (27, 28, 29)]
+QUIET = (0.0, 0, 0, None)  # a day without sessions or orders
 
 
 def location(raw: Path, warehouse: Path) -> dg.Definitions:
@@ -78,22 +81,23 @@ def test_a_dropped_day_reaches_the_warehouse_through_the_sensor(scratch: Path, i
     code = location(raw, warehouse)
     before = dg.evaluate_automation_conditions(defs=code, instance=instance)  # the automation sensor's tick
 
-    # 1. A new complete day: one run of the daily job for that partition.
+    # 1. A new complete day: one run of the daily job over the day and its restatement window.
     write_drop(raw, DAYS[0])
     write_drop(raw, DAYS[1], complete=False)  # still being written: not loaded
     first = run_tick(code, instance, raw, cursor=None)
-    assert [r.partition_key for r in first.run_requests] == [DAYS[0]]
+    ranges = [(r.partition_key, r.tags[RANGE_START_TAG], r.tags[RANGE_END_TAG]) for r in first.run_requests]
+    assert ranges == [(None, WINDOW[0], DAYS[0])]
     assert sorted(json.loads(first.cursor)) == [DAYS[0]]
     assert orders_per_day(warehouse) == {DAYS[0]: 1}
-    assert instance.get_materialized_partitions(ORDERS) == {DAYS[0]}
+    assert instance.get_materialized_partitions(ORDERS) == {*WINDOW, DAYS[0]}
     # one completed order of 10.00 in the day's one session: revenue, orders, sessions, conversion %
-    assert daily_metrics(warehouse) == {DAYS[0]: (10.0, 1, 1, 100.0)}
+    assert daily_metrics(warehouse) == {**dict.fromkeys(WINDOW, QUIET), DAYS[0]: (10.0, 1, 1, 100.0)}
 
     # 2. Nothing new: the next tick skips.
     assert run_tick(code, instance, raw, first.cursor).skip_message.startswith("No new or changed")
 
     # 3. The day is re-delivered with its order cancelled, and two more days complete: ONE range
-    #    run over the three consecutive days, which replaces the first day instead of adding to it.
+    #    run over the three consecutive drops and their window, which replaces the first day.
     orders = raw / DAYS[0] / "order_table.csv"
     orders.write_text(orders.read_text().replace(",completed,", ",cancelled,"))  # same size
     os.utime(orders, ns=(orders.stat().st_atime_ns, orders.stat().st_mtime_ns + 10**9))
@@ -101,11 +105,12 @@ def test_a_dropped_day_reaches_the_warehouse_through_the_sensor(scratch: Path, i
     write_drop(raw, DAYS[2])
     third = run_tick(code, instance, raw, first.cursor)
     ranges = [(r.partition_key, r.tags[RANGE_START_TAG], r.tags[RANGE_END_TAG]) for r in third.run_requests]
-    assert ranges == [(None, DAYS[0], DAYS[2])]
+    assert ranges == [(None, WINDOW[0], DAYS[2])]
     assert orders_per_day(warehouse) == {DAYS[0]: 1, DAYS[1]: 1, DAYS[2]: 1}
-    assert instance.get_materialized_partitions(ORDERS) == set(DAYS)
+    assert instance.get_materialized_partitions(ORDERS) == {*WINDOW, *DAYS}
     # a cancelled order is no revenue and no order; its session still counts
     assert daily_metrics(warehouse) == {
+        **dict.fromkeys(WINDOW, QUIET),
         DAYS[0]: (0.0, 0, 1, 0.0),
         DAYS[1]: (10.0, 1, 1, 100.0),
         DAYS[2]: (10.0, 1, 1, 100.0),

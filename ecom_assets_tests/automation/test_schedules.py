@@ -8,6 +8,7 @@ import pytest
 
 from ecom_assets.automation.automation_sensor import automation_sensor
 from ecom_assets.automation.freshness import POLICIES, with_freshness_policies
+from ecom_assets.automation.jobs import RANGE_END_TAG, RANGE_START_TAG
 from ecom_assets.automation.schedules import schedules
 from ecom_assets.definitions import defs
 from ecom_assets.partitions import DAILY
@@ -57,7 +58,9 @@ def test_daily_tick_runs_the_previous_day_when_its_drop_is_complete(tmp_path: Pa
     write_drop(tmp_path, day)
     request = tick("daily_schedule", at, tmp_path)
     assert isinstance(request, dg.RunRequest)
-    assert (request.partition_key, request.run_key) == (day, f"daily:{day}")
+    first = (date.fromisoformat(day) - timedelta(days=3)).isoformat()  # the restatement window
+    assert (request.partition_key, request.run_key) == (None, f"daily:{day}")
+    assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (first, day)
 
 
 def test_daily_tick_skips_naming_the_day_and_the_missing_marker(tmp_path: Path):
@@ -75,6 +78,13 @@ def test_daily_tick_before_the_first_partition_ended_skips(tmp_path: Path):
     skip = tick("daily_schedule", DAILY.start + timedelta(hours=1), tmp_path)
     assert isinstance(skip, dg.SkipReason)
     assert skip.skip_message.startswith(f"No daily partition has ended by {DAILY.start:%Y-%m-%d} 01:00 UTC")
+
+
+def test_daily_tick_of_the_first_day_has_no_window_before_it(tmp_path: Path):
+    day = DAILY.start.date()
+    write_drop(tmp_path, day)
+    request = tick("daily_schedule", DAILY.start + timedelta(days=1, hours=1), tmp_path)
+    assert (request.partition_key, request.tags.get(RANGE_START_TAG)) == (day.isoformat(), None)
 
 
 def test_weekly_tick_on_sunday_runs_the_week_that_ended_at_midnight(tmp_path: Path):

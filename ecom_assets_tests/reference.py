@@ -374,6 +374,8 @@ def daily_business_metrics(shop: Shop) -> dict[tuple, dict]:
             "repeat_customers": orders["user_id"].nunique() - new,
             "total_discount": total(orders["discount"]),
             "total_shipping": total(orders["shipping_price"]),
+            # the day can still be restated until the drop WINDOW_DAYS later is loaded
+            "is_provisional": d + timedelta(days=WINDOW_DAYS) not in shop.days,
         }
     return out
 

@@ -131,7 +131,7 @@ def test_raw_is_the_bronze_row_as_json():
     (row,) = quarantine(bronze_db({"orders": [bad]}))
     raw = json.loads(row["raw"])
     bronze_columns = [*TABLES_BY_NAME["orders"].column_names, "_extra_columns", "_raw_line", "_drop_date",
-                      "_source_file", "_row_number", "_ingested_at"]
+                      "_source_file", "_row_number"]
     assert list(raw) == bronze_columns
     shown = ("total_price", "event_id", "_extra_columns", "_row_number", "_drop_date")
     assert [raw[k] for k in shown] == [" x ", "e1", '{"a": "1"}', 2, "2026-01-02"]

@@ -71,8 +71,8 @@ def bgnbd_log_likelihood(params: dict[str, float], frequency: ArrayLike, recency
     common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
     alive = betaln(a, b + x) - (r + x) * np.log(alpha + t)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dropped = np.where(x > 0, betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x),
-                           -np.inf)
+        dropped = betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x)
+    dropped = np.where(x > 0, dropped, -np.inf)
     return common + np.logaddexp(alive, dropped)
 
 

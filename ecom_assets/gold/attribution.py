@@ -185,7 +185,8 @@ CLAIMS = (
         WITH days AS (SELECT DISTINCT date FROM gold.channel_attribution),
         credited AS (SELECT date, model, sum(revenue) AS revenue, sum(conversions) AS conversions
                      FROM gold.channel_attribution GROUP BY ALL),
-        expected AS (SELECT d.date, m.model, coalesce(k.revenue, 0) AS revenue, coalesce(k.orders, 0) AS orders
+        expected AS (SELECT d.date, m.model, coalesce(k.revenue, 0) AS revenue,
+                            coalesce(k.orders, 0) AS orders
                      FROM days AS d CROSS JOIN (VALUES {_MODEL_VALUES}) AS m(model)
                      LEFT JOIN ({KNOWN_SESSION_REVENUE}) AS k USING (date))
         SELECT e.date, e.model, c.revenue AS credited_revenue, e.revenue AS known_session_revenue,

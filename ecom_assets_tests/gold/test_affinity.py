@@ -77,7 +77,8 @@ def test_through_dagster_and_the_checks(tmp_path):
     assert {e.check_name: e.passed for e in result.get_asset_check_evaluations()} == {
         "one_row_per_ordered_pair": True, "confidence_is_at_most_100": True, "lift_is_symmetric": True}
     (event,) = result.get_asset_materialization_events()
-    assert (event.materialization.partition, event.materialization.metadata["pairs"].value) == ("2026-03-29", 6)
+    metadata = event.materialization.metadata
+    assert (event.materialization.partition, metadata["pairs"].value) == ("2026-03-29", 6)
     assert event.materialization.metadata["max_lift"].value == pytest.approx(1.2)
     with duckdb.connect(str(warehouse)) as db:
         assert rows(db, "SELECT count(*) AS n FROM gold.product_affinity WHERE as_of_date = ?", [AS_OF]) == [

@@ -81,8 +81,8 @@ WINDOW = (D, D + timedelta(days=1))
 def credited(sql=attribution.CHANNEL_ATTRIBUTION_SQL) -> dict:
     got = run_sql(silver_db(SILVER), sql, WINDOW).to_pylist()
     assert {r["date"] for r in got} == {D}
-    return {(r["model"], r["channel"], r["utm_campaign"]): (round(r["revenue"], 9), round(r["conversions"], 9))
-            for r in got}
+    return {(r["model"], r["channel"], r["utm_campaign"]):
+            (round(r["revenue"], 9), round(r["conversions"], 9)) for r in got}
 
 
 # Paths (revenue): o1 [a1] 100; o2 [b1, b2] 60; o3 [c1, c2, c3, c4] 200; o4 [d1, d2] 90 (d0 is 1 s too
@@ -195,8 +195,8 @@ def test_range_run_through_dagster_and_the_checks(tmp_path):
               for e in result.get_asset_check_evaluations()}
     assert checks == {"credited_revenue_matches_orders_with_known_session": (True, 0),
                       "spend_matches_silver_campaign_spend": (True, 0)}
-    metadata = {(e.materialization.asset_key.path[-1], e.materialization.partition): e.materialization.metadata
-                for e in result.get_asset_materialization_events()}
+    metadata = {(m.asset_key.path[-1], m.partition): m.metadata
+                for m in (e.materialization for e in result.get_asset_materialization_events())}
     assert metadata[("channel_attribution", "2026-01-31")]["first_touch_revenue"].value == 480.0
     assert metadata[("channel_attribution", "2026-01-30")]["dagster/row_count"].value == 0
     # the 999.00 of D - 1 is that day's spend, in each of the 4 models
@@ -208,7 +208,8 @@ def test_range_run_through_dagster_and_the_checks(tmp_path):
         claim = next(c for c in attribution.CLAIMS if c.name.startswith("credited_revenue"))
         failed = evaluate(db, claim)
         assert not failed.passed and failed.metadata["failing_rows"].value == 1
-        got = rows(db, "SELECT model, sum(revenue) AS r FROM gold.channel_attribution GROUP BY ALL ORDER BY 1")
+        got = rows(db, "SELECT model, sum(revenue) AS r FROM gold.channel_attribution "
+                       "GROUP BY ALL ORDER BY 1")
     assert [(r["model"], round(r["r"], 6)) for r in got] == [
         ("first_touch", 480.0), ("last_touch", 480.0), ("linear", 380.0), ("position_based", 480.0)]
 

@@ -3,11 +3,12 @@ four models, by channel and campaign (``channel_attribution``) and against spend
 
 A valid order's path is its user's sessions that started at most 30 × 24 hours before the order's
 time, up to the order's session, which is always its last touch; ties in start time go by
-session_id. An order whose session is not among silver.sessions of its day and the 31 days before
-(the look-back) is not attributed: its session is unknown. The look-back is 31 days because 30 × 24
-hours before an order can fall on the 31st shop day before it across a daylight-saving change. The
-sessions come through a ``TimeWindowPartitionMapping``, so a range run asks for the look-back of the
-whole range once, and each window of the run reads its days plus 31.
+session_id. Sessions are those of silver.sessions of the order's day and the 31 days before (the
+look-back); an order whose own session is not among them is not attributed: its session is unknown.
+The look-back is 31 days because 30 × 24 hours before an order can fall on the 31st shop day before
+it across a daylight-saving change. The sessions come through a ``TimeWindowPartitionMapping``, so
+a range run asks for the look-back of the whole range once, and each window of the run (a week of
+days) reads its days plus 31.
 """
 
 import dagster as dg
@@ -47,6 +48,7 @@ orders AS (
     SELECT k.*, s.session_id, false
     FROM known AS k
     JOIN sessions AS s ON s.user_id = k.path_user AND s.session_id <> k.session_id
+     AND s.date >= k.date - {LOOKBACK_DAYS} AND s.date <= k.date
      AND s.time >= k.time - INTERVAL 30 DAY AND s.time <= k.session_time
 ), path AS (
     SELECT t.date, t.order_id, t.event_id, t.total_price, s.channel, s.utm_source, s.utm_medium,

@@ -7,6 +7,7 @@ import pytest
 
 from ecom_assets.checks import evaluate
 from ecom_assets.gold import affinity
+from ecom_assets.partitions import DAILY, WEEKLY
 from ecom_assets.sql_asset import run_sql
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
 
@@ -89,3 +90,12 @@ def test_through_dagster_and_the_checks(tmp_path):
         claims = {c.name: c for c in affinity.CLAIMS}
         assert not evaluate(db, claims["lift_is_symmetric"]).passed
         assert not evaluate(db, claims["confidence_is_at_most_100"]).passed
+
+
+def test_the_90_days_come_through_the_partition_mapping():
+    """The week of 2026-03-29 asks silver for 98 days, 2025-12-28 .. 2026-04-04 ⊇ its 90 days."""
+    asked = affinity.NINETY_DAYS_BACK.get_upstream_mapped_partitions_result_for_partitions(
+        WEEKLY.subset_with_partition_keys(["2026-03-29"]), WEEKLY, DAILY
+    ).partitions_subset.get_partition_keys()
+    assert (min(asked), max(asked), len(asked)) == ("2025-12-28", "2026-04-04", 98)
+    assert min(asked) <= (AS_OF - timedelta(days=89)).isoformat()

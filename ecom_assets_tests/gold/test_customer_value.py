@@ -13,7 +13,7 @@ import pytest
 from ecom_assets.gold import clv, customer_value
 from ecom_assets.gold.customer_value import WeekFit, customer_summary, fit_week, predictions
 from ecom_assets_tests.gold.test_clv import simulate_gamma_gamma
-from ecom_assets_tests.helpers import resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
 
 WEEK = (date(2026, 3, 29), date(2026, 4, 5))  # Sunday .. the next Sunday
 AS_OF = date(2026, 4, 4)
@@ -96,14 +96,20 @@ def simulated_orders(customers: int, seed: int) -> pa.Table:
     return pa.table(out)
 
 
-def _materialize(tmp_path, orders: pa.Table) -> tuple[dg.ExecuteInProcessResult, str]:
+def _warehouse(tmp_path, orders: pa.Table) -> str:
+    """A DuckDB file with the silver tables and ``orders`` in silver.orders."""
     warehouse = str(tmp_path / "w.duckdb")
     with duckdb.connect(warehouse) as db:
         silver_db({}, db)
         db.register("_orders", orders)
         db.execute("INSERT INTO silver.orders BY NAME SELECT * FROM _orders")
+    return warehouse
+
+
+def _materialize(tmp_path, orders: pa.Table) -> tuple[dg.ExecuteInProcessResult, str]:
+    warehouse = _warehouse(tmp_path, orders)
     result = dg.materialize(customer_value.assets, partition_key=WEEK[0].isoformat(),
-                            resources=resources_for(tmp_path, tmp_path / "w.duckdb"))
+                            resources=resources_for(tmp_path, warehouse))
     return result, warehouse
 
 
@@ -132,6 +138,25 @@ def test_weekly_run_fits_and_reports(tmp_path):
     assert len(got) == meta["customers"] == meta["dagster/row_count"] == 1500
     assert meta["predicted_clv_90d"] == pytest.approx(sum(r["predicted_clv_90d"] for r in got))
     assert all(0 < r["p_alive"] <= 1 and r["expected_purchases_90d"] >= 0 for r in got)
+
+
+def test_a_range_of_weeks_fits_each_week_as_of_its_saturday(tmp_path):
+    warehouse = _warehouse(tmp_path, simulated_orders(600, seed=8))
+    result = materialize_range(customer_value.assets, "2026-03-22", "2026-03-29",
+                               resources_for(tmp_path, warehouse))
+    (check,) = result.get_asset_check_evaluations()
+    assert check.metadata["weeks"].value == 2
+    meta = {e.materialization.partition: {k: v.value for k, v in e.materialization.metadata.items()}
+            for e in result.get_asset_materialization_events()}
+    with duckdb.connect(warehouse) as db:
+        for week, as_of in (("2026-03-22", "2026-03-28"), ("2026-03-29", "2026-04-04")):
+            start = date.fromisoformat(week)
+            direct = fit_week(customer_summary(db, (start, start + timedelta(days=7))))
+            assert meta[week]["bgnbd_r"] == pytest.approx(direct.bgnbd.params["r"], rel=1e-9)
+            n = rows(db, "SELECT count(*) AS n FROM gold.customer_clv_predictions WHERE as_of_date = ?",
+                     [as_of])
+            assert n == [{"n": meta[week]["customers"]}] and n[0]["n"] > 0
+    assert meta["2026-03-22"]["bgnbd_r"] != meta["2026-03-29"]["bgnbd_r"]  # each week its own fit
 
 
 def test_a_hard_fit_warns_and_the_run_succeeds(tmp_path):

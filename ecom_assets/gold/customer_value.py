@@ -3,9 +3,10 @@
 Each week the models are fitted (in days) on every customer with a valid order up to the week's
 Saturday, so re-running an old week gives the same fit. The asset reads the customers' summary from
 DuckDB as Arrow, fits in the step, and writes each week's predictions in its own window. A hard fit
-never fails the run: a fit that does not converge at ``penalizer=0.0`` is retried with a small
-penalty; what was used (parameters, log-likelihood, convergence, penalty) is each week's metadata, and
-the ``clv_fits_converged`` check warns when a week's fit did not converge.
+never fails the run: a fit that does not converge (at ``penalizer=0.0``, or the run config's
+``penalizer``) is retried with a small penalty; what was used (parameters, log-likelihood,
+convergence, penalty) is each week's metadata, and the ``clv_fits_converged`` check warns when a
+week's fit did not converge.
 """
 
 from dataclasses import dataclass
@@ -79,30 +80,37 @@ class WeekFit:
         return out
 
 
-def _fit_or_retry(fit, errors: list[str], name: str) -> clv.Fit | None:
-    """The plain fit; if it does not converge, the penalized one when that converges; None on error."""
+class ClvFitConfig(dg.Config):
+    """How the week's models are fitted (set it in the launchpad to regularize a hard week)."""
+
+    penalizer: float = 0.0  # L2 penalty on the log-parameters (gold.clv); 0 = plain maximum likelihood
+
+
+def _fit_or_retry(fit, penalizer: float, errors: list[str], name: str) -> clv.Fit | None:
+    """The fit at ``penalizer``; if it does not converge, the one at FALLBACK_PENALIZER when that
+    converges; None when the model cannot be fitted at all (the reason goes to ``errors``)."""
     try:
-        plain = fit(0.0)
-        if plain.converged:
-            return plain
-        penalized = fit(FALLBACK_PENALIZER)
-        return penalized if penalized.converged else plain
+        first = fit(penalizer)
+        if first.converged or penalizer >= FALLBACK_PENALIZER:
+            return first
+        retry = fit(FALLBACK_PENALIZER)
+        return retry if retry.converged else first
     except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
         errors.append(f"{name}: {exc}")
         return None
 
 
-def fit_week(summary: pa.Table) -> WeekFit:
+def fit_week(summary: pa.Table, penalizer: float = 0.0) -> WeekFit:
     """Fit BG/NBD on every customer, Gamma-Gamma on the repeat customers with a positive monetary."""
     if summary.num_rows == 0:
         return WeekFit(None, None, ("no customers yet",))
     x, t_x, t = (summary[c].to_numpy().astype(float) for c in ("frequency", "recency", "t_days"))
     m = summary["monetary"].to_numpy(zero_copy_only=False).astype(float)
     errors: list[str] = []
-    bgnbd = _fit_or_retry(lambda pen: clv.bgnbd_fit(x, t_x, t, pen), errors, "bgnbd")
+    bgnbd = _fit_or_retry(lambda pen: clv.bgnbd_fit(x, t_x, t, pen), penalizer, errors, "bgnbd")
     spend = (x > 0) & (np.nan_to_num(m) > 0)
-    gamma_gamma = _fit_or_retry(lambda pen: clv.gamma_gamma_fit(x[spend], m[spend], pen), errors,
-                                "gamma_gamma")
+    gamma_gamma = _fit_or_retry(lambda pen: clv.gamma_gamma_fit(x[spend], m[spend], pen), penalizer,
+                                errors, "gamma_gamma")
     return WeekFit(bgnbd, gamma_gamma, tuple(errors), summary.num_rows)
 
 
@@ -149,7 +157,8 @@ def _state(fit: clv.Fit | None) -> str:
     check_specs=[dg.AssetCheckSpec(CHECK, asset=KEY, description="Every week's BG/NBD and Gamma-Gamma "
                                    "fit converged (a warning: the predictions are still written).")],
 )
-def customer_clv_predictions(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def customer_clv_predictions(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                             config: ClvFitConfig):
     """One row per customer with a valid order up to the week's Saturday (as_of_date): frequency (repeat
     purchase days = distinct order days - 1), recency (last - first order day), t_days (as_of_date - first
     order day), monetary (mean revenue of the repeat purchase days), p_alive, expected_purchases_90d
@@ -158,7 +167,7 @@ def customer_clv_predictions(context: dg.AssetExecutionContext, warehouse: DuckD
     customers of the week; a NULL prediction means its model could not be fitted (see the metadata)."""
     windows = partition_windows(context)
     with warehouse.get_connection() as conn:
-        fits = {window: fit_week(customer_summary(conn, window)) for window in windows}
+        fits = {window: fit_week(customer_summary(conn, window), config.penalizer) for window in windows}
     for window, fit in fits.items():
         context.add_asset_metadata(fit.metadata(), partition_key=window[0].isoformat())
 

@@ -106,10 +106,11 @@ def _warehouse(tmp_path, orders: pa.Table) -> str:
     return warehouse
 
 
-def _materialize(tmp_path, orders: pa.Table) -> tuple[dg.ExecuteInProcessResult, str]:
+def _materialize(tmp_path, orders: pa.Table, **run_config) -> tuple[dg.ExecuteInProcessResult, str]:
     warehouse = _warehouse(tmp_path, orders)
+    config = {"ops": {"gold__customer_clv_predictions": {"config": run_config}}} if run_config else None
     result = dg.materialize(customer_value.assets, partition_key=WEEK[0].isoformat(),
-                            resources=resources_for(tmp_path, warehouse))
+                            resources=resources_for(tmp_path, warehouse), run_config=config)
     return result, warehouse
 
 
@@ -138,6 +139,19 @@ def test_weekly_run_fits_and_reports(tmp_path):
     assert len(got) == meta["customers"] == meta["dagster/row_count"] == 1500
     assert meta["predicted_clv_90d"] == pytest.approx(sum(r["predicted_clv_90d"] for r in got))
     assert all(0 < r["p_alive"] <= 1 and r["expected_purchases_90d"] >= 0 for r in got)
+
+
+def test_the_penalizer_comes_from_the_run_config(tmp_path):
+    orders = simulated_orders(400, seed=9)
+    result, warehouse = _materialize(tmp_path, orders, penalizer=0.05)
+    (event,) = result.get_asset_materialization_events()
+    meta = {k: v.value for k, v in event.materialization.metadata.items()}
+    assert (meta["bgnbd_penalizer"], meta["gamma_gamma_penalizer"]) == (0.05, 0.05)
+    with duckdb.connect(warehouse) as db:
+        summary = customer_summary(db, WEEK)
+    penalized, plain = fit_week(summary, penalizer=0.05), fit_week(summary)
+    assert meta["bgnbd_a"] == pytest.approx(penalized.bgnbd.params["a"], rel=1e-9)
+    assert penalized.bgnbd.params["a"] != pytest.approx(plain.bgnbd.params["a"])  # it made a difference
 
 
 def test_a_range_of_weeks_fits_each_week_as_of_its_saturday(tmp_path):

@@ -20,6 +20,7 @@ from ecom_assets.definitions import defs
 from ecom_assets.generate import generate
 from ecom_assets.partitions import DAILY
 from ecom_assets_tests import reference as ref
+from ecom_assets_tests import reference_beyond as beyond
 from ecom_assets_tests.helpers import materialize_range, resources_for
 
 START, DAYS, SESSIONS_PER_DAY, SEED = date(2025, 1, 1), 12, 300, 11
@@ -208,3 +209,45 @@ def test_user_lifetime_metrics_of_the_week(expected, conn):
     got = fetch(conn, f"SELECT as_of_date, user_id, {', '.join(columns)} FROM gold.user_lifetime_metrics "
                       f"WHERE as_of_date = '{WEEK_END}'", 2)
     assert differences(want, got) == []
+
+
+# -- beyond the seeds: attribution, affinity, the CLV inputs (reference_beyond.py) ----------------
+def test_channel_attribution(expected, conn):
+    want = beyond.channel_attribution(expected)
+    assert {m for _, m, _, _ in want} == set(beyond.MODELS) and len(want) > 100
+    assert any(len(p) >= 3 for _, _, p in beyond.paths(expected))  # multi-session paths occur
+    got = gold(conn, "channel_attribution", ["date", "model", "channel", "utm_campaign"],
+               ["conversions", "revenue"])
+    assert differences(want, got) == []
+
+
+def test_attribution_roas(expected, conn):
+    want = beyond.attribution_roas(expected)
+    assert any(m["spend"] and m["conversions"] for m in want.values())
+    columns = ["spend", "conversions", "attributed_revenue", "roas", "cpa"]
+    keys = ["date", "model", "utm_source", "utm_medium", "utm_campaign"]
+    got = gold(conn, "attribution_roas", keys, columns)
+    assert differences(want, got) == []
+
+
+def test_product_affinity_of_the_week(expected, conn):
+    want = beyond.product_affinity(expected, WEEK_END)
+    assert len(want) >= 2
+    columns = next(iter(want.values()))
+    got = fetch(conn, f"SELECT as_of_date, antecedent, consequent, {', '.join(columns)} "
+                      f"FROM gold.product_affinity WHERE as_of_date = '{WEEK_END}'", 3)
+    assert differences(want, got) == []
+
+
+def test_customer_clv_inputs_of_the_week(expected, conn):
+    want = beyond.clv_summary(expected, WEEK_END)
+    assert any(m["frequency"] for m in want.values())
+    columns = next(iter(want.values()))
+    got = fetch(conn, f"SELECT as_of_date, user_id, {', '.join(columns)} FROM gold.customer_clv_predictions "
+                      f"WHERE as_of_date = '{WEEK_END}'", 2)
+    assert differences(want, got) == []
+    # every customer has a prediction, and the prediction is its product
+    assert conn.execute(
+        "SELECT count(*) FILTER (WHERE predicted_clv_90d IS NULL "
+        "OR abs(predicted_clv_90d - expected_purchases_90d * expected_avg_order_value) > 1e-9) "
+        f"FROM gold.customer_clv_predictions WHERE as_of_date = '{WEEK_END}'").fetchall() == [(0,)]

@@ -1,9 +1,9 @@
 """Freshness policies of the gold tables, by cadence: the UI marks a table stale when a run was missed.
 
 Each policy is a deadline after the end of a partition by which its table must have been
-materialized: daily tables by 06:00 UTC (the drop lands after midnight and the landing sensor
-loads it at once; the fallback schedule runs at 01:00), weekly tables by Sunday 08:00 (schedule
-02:00), monthly tables by 09:00 on the 1st (schedule 03:00). The window opens when the partition
+materialized, in the shop's time zone: daily tables by 06:00 (the drop lands after midnight and
+the landing sensor loads it at once; the fallback schedule runs at 01:00), weekly tables by
+Sunday 08:00 (schedule 02:00), monthly tables by 09:00 on the 1st (schedule 03:00). The window opens when the partition
 ends (midnight), so a materialization from before that does not count. Dagster judges freshness by
 the latest materialization of any partition: a back-fill of old days refreshes a table too.
 """
@@ -13,10 +13,14 @@ from datetime import timedelta
 
 import dagster as dg
 
+from ecom_assets.partitions import TIMEZONE
+
+_DEADLINES = (("daily", "0 6 * * *", 6), ("weekly", "0 8 * * 0", 8), ("monthly", "0 9 1 * *", 9))
 POLICIES: dict[str, dg.FreshnessPolicy] = {
-    "daily": dg.FreshnessPolicy.cron(deadline_cron="0 6 * * *", lower_bound_delta=timedelta(hours=6)),
-    "weekly": dg.FreshnessPolicy.cron(deadline_cron="0 8 * * 0", lower_bound_delta=timedelta(hours=8)),
-    "monthly": dg.FreshnessPolicy.cron(deadline_cron="0 9 1 * *", lower_bound_delta=timedelta(hours=9)),
+    cadence: dg.FreshnessPolicy.cron(
+        deadline_cron=cron, lower_bound_delta=timedelta(hours=hours), timezone=TIMEZONE
+    )
+    for cadence, cron, hours in _DEADLINES
 }
 LAYERS = ("gold",)
 

@@ -6,7 +6,7 @@ Each dimension is one DuckDB query built with ``sql_asset``; the claims that gua
 import dagster as dg
 
 from ecom_assets.checks import Claim, claim_checks, unique_key
-from ecom_assets.partitions import DAILY
+from ecom_assets.partitions import DAILY, TIMEZONE
 from ecom_assets.sql_asset import sql_asset
 
 SILVER = "silver"
@@ -21,16 +21,16 @@ DIM_CUSTOMER = dg.AssetKey([SILVER, "dim_customer"])
 # forever. The dimensions refresh on any upstream update, without waiting for the history to be complete.
 REFRESH_ON_UPSTREAM = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 # dim_date has no upstream: build it while missing (eager() would not: it only reacts to becoming missing
-# after the condition exists), unless its last run failed, and again each midnight UTC, when a new day
-# partition appears.
+# after the condition exists), unless its last run failed, and again each midnight of the shop's time
+# zone, when a new day partition appears.
 _MISSING = dg.AutomationCondition.missing() & ~dg.AutomationCondition.in_progress()
 REFRESH_DAILY = (_MISSING & ~dg.AutomationCondition.execution_failed()).with_label("missing") | (
-    dg.AutomationCondition.on_cron("0 0 * * *", "UTC")
+    dg.AutomationCondition.on_cron("0 0 * * *", TIMEZONE)
 )
 
 
 # --- dim_date ---------------------------------------------------------------------------------------
-UTC_TODAY = "CAST(timezone('UTC', current_timestamp) AS DATE)"
+SHOP_TODAY = f"CAST(timezone('{TIMEZONE}', current_timestamp) AS DATE)"
 
 
 def dim_date_sql(first: str, end: str) -> str:
@@ -52,16 +52,17 @@ ORDER BY date
 """
 
 
-# DuckDB generates the days at materialization time: the first DAILY partition up to yesterday (UTC),
-# which is DAILY's last partition (a day's partition exists once the day has ended).
-DIM_DATE_SQL = dim_date_sql(f"DATE '{DAILY.get_first_partition_key()}'", UTC_TODAY)
+# DuckDB generates the days at materialization time: the first DAILY partition up to yesterday (shop
+# time), which is DAILY's last partition (a day's partition exists once the day has ended).
+DIM_DATE_SQL = dim_date_sql(f"DATE '{DAILY.get_first_partition_key()}'", SHOP_TODAY)
 
 dim_date = sql_asset(
     layer=SILVER,
     name="dim_date",
     sql=DIM_DATE_SQL,
     description=(
-        "One row per calendar day from the first daily partition to the last (yesterday, UTC). "
+        "One row per calendar day of the shop's time zone from the first daily partition to the last "
+        "(yesterday, shop time). "
         "`year` is the calendar year and `iso_week` the ISO-8601 week number (so 2027-01-01 has year 2027 "
         "and iso_week 53); `day_of_week` is ISO (1 = Monday … 7 = Sunday), weekends are Saturday and Sunday."
     ),

@@ -4,8 +4,9 @@ Each policy is a deadline after the end of a partition by which its table must h
 materialized, in the shop's time zone: daily tables by 06:00 (the drop lands after midnight and
 the landing sensor loads it at once; the fallback schedule runs at 01:00), weekly tables by
 Sunday 08:00 (schedule 02:00), monthly tables by 09:00 on the 1st (schedule 03:00). The window
-opens when the partition ends (midnight), so a materialization from before that does not count. Dagster judges freshness by
-the latest materialization of any partition: a back-fill of old days refreshes a table too.
+opens when the partition ends (midnight), so a materialization from before that does not count.
+Dagster judges freshness by the latest materialization of any partition: a back-fill of old days
+refreshes a table too.
 """
 
 from collections.abc import Iterable

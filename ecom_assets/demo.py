@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ecom_assets import settings
+from ecom_assets.generate.late import LateMix
 from ecom_assets.partitions import MONTHLY, WEEKLY
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,7 +89,27 @@ def summary(warehouse: str) -> str:
                 f"  revenue {float(rev or 0):,.2f} from {orders:,} orders in {sessions:,} sessions "
                 f"(conversion {float(conv or 0):.2f} %)"
             )
+            lines.append(restatements(conn))
     return "\n".join(lines)
+
+
+def restatements(conn: duckdb.DuckDBPyConnection) -> str:
+    """What the late and corrected feed did: restated rows, corrections, provisional days."""
+    provisional = conn.execute(
+        "SELECT count(*) FILTER (WHERE is_provisional), count(*) FROM gold.daily_business_metrics"
+    ).fetchall()[0]
+    absorbed = dict(
+        conn.execute("SELECT measure, SUM(rows) FROM meta.day_restatements GROUP BY 1").fetchall()
+    )
+    refused = dict(conn.execute(
+        "SELECT reason, count(*) FROM silver.quarantine WHERE reason = 'late_event' GROUP BY 1"
+    ).fetchall())
+    return (
+        f"  {absorbed.get('late_rows', 0):,} late rows restated into their day, "
+        f"{absorbed.get('superseded_rows', 0):,} order states replaced by a correction; "
+        f"{refused.get('late_event', 0):,} rows too late to restate (quarantined); "
+        f"{provisional[0]} of {provisional[1]} days still provisional"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -105,8 +126,11 @@ def main(argv: list[str] | None = None) -> None:
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home()), "ECOM_RAW_DIR": str(raw),
            "ECOM_WAREHOUSE": warehouse, "ECOM_START_DATE": settings.start_date()}  # fmt: skip
     first, last = args.start, args.start + timedelta(days=args.days - 1)
-    print(f"Generating {args.days} days × {args.sessions_per_day} sessions from {first} into {raw}")
-    generate(raw, first, args.days, sessions_per_day=args.sessions_per_day, seed=args.seed, progress=True)
+    zone = settings.shop_timezone()
+    print(f"Generating {args.days} days × {args.sessions_per_day} sessions from {first} into {raw} "
+          f"(shop time zone {zone}, with late, corrected and re-sent rows)")
+    generate(raw, first, args.days, sessions_per_day=args.sessions_per_day, seed=args.seed, progress=True,
+             late=LateMix(), timezone=zone)
 
     started = time.perf_counter()
     materialize("tag:cadence=daily", ["--partition-range", f"{first}...{last}"], env)

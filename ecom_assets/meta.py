@@ -18,6 +18,7 @@ from ecom_assets.schema import RESTATEMENT_DAYS, Table
 
 DROP_LOADS = "meta.drop_loads"
 DAY_RESTATEMENTS = "meta.day_restatements"  # per day and silver table: late rows, superseded states
+DROP_DAYS = "meta.drop_days"  # per drop of a landing file: the event days its rows fall on
 COLUMNS = (
     ("source_table", "VARCHAR"),
     ("drop_date", "DATE"),
@@ -35,6 +36,14 @@ def create_meta_tables(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {DAY_RESTATEMENTS} "
         "(date DATE, source_table VARCHAR, measure VARCHAR, rows BIGINT)"
+    ).fetchall()
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {DROP_DAYS} "
+        "(source_table VARCHAR, drop_date DATE, event_day DATE, rows BIGINT, loaded_at TIMESTAMP)"
+    ).fetchall()
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS meta.builds "
+        "(table_name VARCHAR, date DATE, version VARCHAR, built_at TIMESTAMP)"
     ).fetchall()
 
 
@@ -59,6 +68,38 @@ def record_loads(
         GROUP BY d.day, d.digest""",
         {"table": table.name, "days": days, "digests": [digests[d] for d in days], "loaded_at": loaded_at},
     ).fetchall()
+
+
+def record_drop_days(
+    conn: duckdb.DuckDBPyConnection, table: Table, days: list[date], event_day: str, loaded_at: datetime
+) -> None:
+    """Record the event days (SQL ``event_day`` over bronze columns) of the drops ``days`` just
+    loaded. A day a reloaded drop no longer holds stays listed with 0 rows, and the drop's own day
+    is always listed: the silver days it touched, before and now, see the change."""
+    if not days:
+        return
+    params = {"table": table.name, "loaded_at": loaded_at}
+    conn.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _drop_days AS
+        SELECT drop_date, event_day, sum(rows) AS rows FROM (
+            SELECT _drop_date AS drop_date, coalesce({event_day}, _drop_date) AS event_day, count(*) AS rows
+            FROM bronze.{table.name} WHERE _drop_date IN (SELECT unnest($days::DATE[])) GROUP BY ALL
+            UNION ALL SELECT drop_date, event_day, 0 FROM {DROP_DAYS}
+            WHERE source_table = $table AND drop_date IN (SELECT unnest($days::DATE[]))
+            UNION ALL SELECT unnest($days::DATE[]), unnest($days::DATE[]), 0
+        ) GROUP BY ALL""",
+        {"table": table.name, "days": days},
+    ).fetchall()
+    conn.execute(
+        f"DELETE FROM {DROP_DAYS} WHERE source_table = $table "
+        "AND drop_date IN (SELECT unnest($days::DATE[]))",
+        {"table": table.name, "days": days},
+    ).fetchall()
+    conn.execute(
+        f"INSERT INTO {DROP_DAYS} SELECT $table, drop_date, event_day, rows, $loaded_at FROM _drop_days",
+        params,
+    ).fetchall()
+    conn.execute("DROP TABLE _drop_days").fetchall()
 
 
 def loaded_unchanged(conn: duckdb.DuckDBPyConnection, table: Table, digests: dict[date, str]) -> set[date]:

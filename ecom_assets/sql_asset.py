@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 import pyarrow as pa
 
+from ecom_assets.incremental import REBUILD_TAG, plan
 from ecom_assets.meta import ABSORBED, create_meta_tables
 from ecom_assets.partitions import DAILY, SINGLE_RUN
 from ecom_assets.warehouse import TableBuild, Window, bind_window, day_windows
@@ -76,8 +77,13 @@ def sql_asset(
         **extra,
     )
     def _sql_asset(context: dg.AssetExecutionContext) -> TableBuild:
-        return TableBuild(lambda _conn, _window: sql, partition_windows(context), kpis or {}, facts, hook)
+        rebuild = context.run.tags.get(REBUILD_TAG) == "true"
+        return TableBuild(
+            lambda _conn, _window: sql, partition_windows(context), kpis or {}, facts, hook,
+            incremental=None if rebuild else inputs,
+        )
 
+    inputs = plan(f"{layer}.{name}", sql, deps) if partitions_def == DAILY else None
     daily_gold = layer == "gold" and partitions_def == DAILY
     facts = ABSORBED if daily_gold else None
     hook = after or (_ensure_meta if daily_gold else None)

@@ -27,6 +27,7 @@ from dagster._utils.backoff import backoff
 from dagster_duckdb.io_manager import DuckDbClient, DuckDBIOManager, _get_cleanup_statement
 from dagster_duckdb_pandas import DuckDBPandasTypeHandler
 
+from ecom_assets.incremental import Incremental, record_build, runs_of, stale_days
 from ecom_assets.partitions import CHUNK_DAYS
 
 Window = tuple[date, date] | None  # [start, end) in days; None = the whole table
@@ -47,7 +48,9 @@ class TableBuild:
     partition absorbed, read from other tables). ``after(conn, window)`` runs inside the
     window's transaction once its rows are written (bookkeeping that must commit with them).
     ``unchanged(conn, window)`` names days of the window to leave as they are: they are not
-    deleted, and ``produce`` must not emit rows for them.
+    deleted, and ``produce`` must not emit rows for them. With ``incremental`` (a daily table's
+    inputs, see ``ecom_assets.incremental``) only the stale days of each window are rebuilt, as
+    runs of consecutive days, and each rebuilt day is recorded in ``meta.builds``.
     """
 
     produce: Produce
@@ -56,6 +59,7 @@ class TableBuild:
     facts: str | None = None
     after: Callable[[duckdb.DuckDBPyConnection, Window], None] | None = None
     unchanged: Callable[[duckdb.DuckDBPyConnection, Window], set[date]] | None = None
+    incremental: Incremental | None = None
 
 
 def day_windows(context: dg.AssetExecutionContext | None, chunk_days: int = CHUNK_DAYS) -> list[Window]:
@@ -107,13 +111,17 @@ class TableBuildTypeHandler(DbTypeHandler[TableBuild]):
         dims = table_slice.partition_dimensions
         expr = dims[0].partition_expr if dims else None
         for window in build.windows:
-            connection.execute("BEGIN TRANSACTION").fetchall()
-            try:
-                _replace_window(connection, table_slice, target, expr, window, build)
-            except BaseException:
-                connection.execute("ROLLBACK").fetchall()
-                raise
-            connection.execute("COMMIT").fetchall()
+            stale = build.incremental is not None and window is not None and expr is not None
+            for part in runs_of(stale_days(connection, build.incremental, window)) if stale else [window]:
+                connection.execute("BEGIN TRANSACTION").fetchall()
+                try:
+                    _replace_window(connection, table_slice, target, expr, part, build)
+                    if stale:
+                        record_build(connection, build.incremental, part)
+                except BaseException:
+                    connection.execute("ROLLBACK").fetchall()
+                    raise
+                connection.execute("COMMIT").fetchall()
         _report(context, connection, target, expr, build.kpis, build.facts)
         return {}
 

@@ -19,10 +19,11 @@ from ecom_assets.bronze.ingest import (
     empty_bronze,
     read_landing_file,
 )
-from ecom_assets.meta import loaded_unchanged, record_loads
+from ecom_assets.meta import loaded_unchanged, record_drop_days, record_loads
 from ecom_assets.partitions import DAILY, SINGLE_RUN
 from ecom_assets.resources import LandingZone
 from ecom_assets.schema import TABLES, Table
+from ecom_assets.silver.rules import event_day
 from ecom_assets.warehouse import Produce, TableBuild, Window, day_windows
 
 OWNER = "team:analytics-engineering"
@@ -80,6 +81,7 @@ def bronze_asset(table: Table) -> dg.AssetsDefinition:
         def record(conn: duckdb.DuckDBPyConnection, window: Window) -> None:
             loaded = {d: digests[d] for d in days if window[0] <= d < window[1] and d not in kept[window]}
             record_loads(conn, table, loaded, ingested_at)
+            record_drop_days(conn, table, sorted(loaded), event_day(table, raw=True), ingested_at)
 
         def to_read(window: Window) -> list[date]:
             return [d for d in days if window[0] <= d < window[1] and d not in kept[window]]

@@ -117,13 +117,15 @@ def local_day(utc_timestamp: str, zone: str = TIMEZONE) -> str:
     return f"CAST(timezone({literal(zone)}, timezone('UTC', {utc_timestamp})) AS DATE)"
 
 
-def event_day(table: Table) -> str:
+def event_day(table: Table, raw: bool = False) -> str:
     """SQL of a typed row's event day: its ``event_time`` in the shop's time zone (a DATE column as
-    it is), or the drop date for tables without one or a row whose event time is empty."""
+    it is), or the drop date for tables without one or a row whose event time is empty (or, with
+    ``raw``, does not parse: the expression then reads a bronze row's text directly)."""
     if table.event_time is None:
         return "_drop_date"
-    value = ident("_t_" + table.event_time)
-    day = value if table.column(table.event_time).type == DATE else local_day(value)
+    column = table.column(table.event_time)
+    value = typed(column, clean(ident(column.name))) if raw else ident("_t_" + column.name)
+    day = value if column.type == DATE else local_day(value)
     return f"coalesce({day}, _drop_date)"
 
 

@@ -29,3 +29,23 @@ def start_date() -> str:
 def duckdb_memory_limit() -> str:
     """DuckDB's memory limit for pipeline connections (``ECOM_DUCKDB_MEMORY_LIMIT``)."""
     return os.environ.get("ECOM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT)
+
+
+DEFAULT_RAW_RETENTION_DAYS = 90
+DEFAULT_ARCHIVE_DIR = "data/archive"
+
+
+def shop_timezone() -> str:
+    """The shop's time zone, an IANA name (``ECOM_TIMEZONE``): days, weeks and months are its calendar's."""
+    return os.environ.get("ECOM_TIMEZONE", "UTC")
+
+
+def raw_retention_days() -> int:
+    """Days a raw drop stays in the landing zone before the monthly archive may pack it
+    (``ECOM_RAW_RETENTION_DAYS``)."""
+    return int(os.environ.get("ECOM_RAW_RETENTION_DAYS", str(DEFAULT_RAW_RETENTION_DAYS)))
+
+
+def archive_dir() -> Path:
+    """Where archived months of raw drops go (``ECOM_ARCHIVE_DIR``)."""
+    return Path(os.environ.get("ECOM_ARCHIVE_DIR", DEFAULT_ARCHIVE_DIR))

@@ -11,7 +11,6 @@ days after the month whose event falls in the month counts in the month (late an
 import dagster as dg
 
 from ecom_assets.checks import Claim, claim_checks
-from ecom_assets.gold.common import days
 from ecom_assets.gold.periodic import period_asset
 from ecom_assets.settings import shop_timezone
 
@@ -47,7 +46,11 @@ WITH raw_orders AS (
            coalesce(o.revenue, 0) AS raw_revenue, g.total_revenue AS gold_revenue,
            coalesce(o.orders, 0) AS raw_orders, g.total_orders AS gold_orders,
            coalesce(s.sessions, 0) AS raw_sessions, g.total_sessions AS gold_sessions
-    FROM ({days()}) AS d
+    FROM (  -- the month's days with a gold row or raw rows
+        SELECT date FROM gold.daily_business_metrics WHERE date >= $start AND date < $end
+        UNION SELECT date FROM orders WHERE date >= $start AND date < $end
+        UNION SELECT date FROM sessions WHERE date >= $start AND date < $end
+    ) AS d
     LEFT JOIN orders AS o USING (date)
     LEFT JOIN sessions AS s USING (date)
     LEFT JOIN gold.daily_business_metrics AS g USING (date)
@@ -71,7 +74,7 @@ raw_validation = period_asset(
     "monthly",
     "raw_validation",
     RAW_VALIDATION_SQL,
-    "One row per day of the month: revenue, valid orders and sessions recomputed from bronze (raw text typed "
+    "One row per day of the month with a gold.daily_business_metrics row or raw rows: revenue, valid orders and sessions recomputed from bronze (raw text typed "
     "on the fly, event day in the shop's time zone, drops up to 3 days after the month included, rows "
     "silver.quarantine lists left out) beside gold.daily_business_metrics, and whether all three match "
     "(a day missing in gold does not).",

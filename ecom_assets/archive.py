@@ -18,7 +18,13 @@ import dagster as dg
 import duckdb
 
 from ecom_assets import settings
-from ecom_assets.upkeep.archive import ArchiveError, archive_month, months_to_archive, read_manifest, restore_month
+from ecom_assets.upkeep.archive import (
+    ArchiveError,
+    archive_month,
+    months_to_archive,
+    read_manifest,
+    restore_month,
+)
 from ecom_assets.upkeep.jobs import bronze_loaded
 
 
@@ -39,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             for path in sorted(args.archive_dir.glob("raw-*.tar.gz")):
                 members = read_manifest(path)
-                print(f"{path.name[4:11]}  {len(members)} files, {sum(m.size for m in members):,} bytes  {path}")
+                print(
+                    f"{path.name[4:11]}  {len(members)} files, {sum(m.size for m in members):,} bytes  {path}"
+                )
         elif args.command == "restore":
             members = restore_month(args.archive_dir, args.raw_dir, args.month)
             print(f"Restored {len(members)} files of {args.month} into {args.raw_dir} (sha256 verified).")

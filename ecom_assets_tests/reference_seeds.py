@@ -41,8 +41,12 @@ def sales_performance_metrics(shop: Shop) -> dict[tuple, dict]:
             n, revenue = mine["order_id"].nunique(), total(mine["total_price"])
             visits = int(per_channel.get(name, 0)) if name is not None else 0
             out[(d, name)] = {
-                "total_revenue": revenue, "total_transactions": n, "unique_customers": mine["user_id"].nunique(),
-                "avg_transaction_value": ratio(revenue, n), "sessions": visits, "conversion_rate": pct(n, visits),
+                "total_revenue": revenue,
+                "total_transactions": n,
+                "unique_customers": mine["user_id"].nunique(),
+                "avg_transaction_value": ratio(revenue, n),
+                "sessions": visits,
+                "conversion_rate": pct(n, visits),
             }
     return out
 
@@ -51,19 +55,28 @@ def storefront_performance(shop: Shop) -> dict[tuple, dict]:
     out = {}
     for d in shop.days:
         views = shop.on("pageviews", d)
-        first = views[views["session_id"].notna()].sort_values(["time", "event_id"]).drop_duplicates("session_id")
+        first = (
+            views[views["session_id"].notna()].sort_values(["time", "event_id"]).drop_duplicates("session_id")
+        )
         storefront = dict(zip(first["session_id"], first["domain"]))
         sessions = session_attribution(shop, d)
         sessions = sessions.assign(domain=[storefront.get(s) for s in sessions["session_id"]])
         per_domain = views.groupby(views["domain"].fillna("\0"), dropna=False).size()
         domains = {_na(x) for x in sessions["domain"]} | {None if x == "\0" else x for x in per_domain.index}
         for domain in domains:
-            mine = sessions[sessions["domain"].isna()] if domain is None else sessions[sessions["domain"] == domain]
+            mine = (
+                sessions[sessions["domain"].isna()]
+                if domain is None
+                else sessions[sessions["domain"] == domain]
+            )
             converted = int((mine["orders"] > 0).sum())
             out[(d, domain)] = {
-                "sessions": len(mine), "pageviews": int(per_domain.get(domain if domain is not None else "\0", 0)),
-                "converted_sessions": converted, "orders": int(mine["orders"].sum()),
-                "revenue": total(mine["revenue"]), "conversion_rate": pct(converted, len(mine)),
+                "sessions": len(mine),
+                "pageviews": int(per_domain.get(domain if domain is not None else "\0", 0)),
+                "converted_sessions": converted,
+                "orders": int(mine["orders"].sum()),
+                "revenue": total(mine["revenue"]),
+                "conversion_rate": pct(converted, len(mine)),
             }
     return out
 
@@ -78,7 +91,8 @@ def weather_sales_daily(shop: Shop) -> dict[tuple, dict]:
             o = orders[(orders["country"] == w.country) & (orders["region"] == w.region)]
             s = sessions[(sessions["country"] == w.country) & (sessions["region"] == w.region)]
             out[(d, w.country, w.region)] = {
-                "revenue": total(o["total_price"]), "orders": o["order_id"].nunique(),
+                "revenue": total(o["total_price"]),
+                "orders": o["order_id"].nunique(),
                 "sessions": s["session_id"].nunique(),
                 "temperature_c": None if w.temperature_c is None else float(w.temperature_c),
                 "precipitation_mm": None if w.precipitation_mm is None else float(w.precipitation_mm),
@@ -106,7 +120,8 @@ def weather_impact(shop: Shop, month: date) -> dict[tuple, dict]:
         rainy = [float(m["revenue"]) for m in days if (m["precipitation_mm"] or 0) > 1]
         mean = sum(revenue) / len(revenue)
         out[(month, country, region)] = {
-            "days": len(days), "rainy_days": len(rainy),
+            "days": len(days),
+            "rainy_days": len(rainy),
             "revenue_temperature_corr": _pearson(revenue, [m["temperature_c"] for m in days]),
             "revenue_precipitation_corr": _pearson(revenue, [m["precipitation_mm"] for m in days]),
             "rainy_day_revenue_index": (sum(rainy) / len(rainy)) / mean * 100 if rainy and mean else None,
@@ -138,7 +153,8 @@ def subscription_performance(shop: Shop) -> dict[tuple, dict]:
                 "paused_subscriptions": sum(s["status"] == "paused" for s in mine),
                 "mrr": mrr,
                 "net_mrr_change": mrr - total(s["monthly_fee"] for s in before if s["status"] == "active")
-                if known else None,
+                if known
+                else None,
                 "churn_rate": pct(cancelled, sum(s["status"] == "active" for s in before)) if known else None,
             }
     return out
@@ -173,11 +189,15 @@ def customer_product_interactions(shop: Shop) -> dict[tuple, dict]:
     for d in shop.days:
         ids = _product_ids(shop, d)
         lines = sold_lines(shop, d)
-        lines = lines.assign(product_id=[ids.get(n) for n in lines["product_name"]],
-                             segment=[customer_segment(shop, u, d) for u in lines["user_id"]])
+        lines = lines.assign(
+            product_id=[ids.get(n) for n in lines["product_name"]],
+            segment=[customer_segment(shop, u, d) for u in lines["user_id"]],
+        )
         paths = shop.on("pageviews", d)["path"].dropna().str.rstrip("/").value_counts()
         views = {p: int(paths.get(f"/product/{p}", 0)) for p in ids.values() if paths.get(f"/product/{p}", 0)}
-        window = [x for x in shop.days if d - timedelta(days=29) <= x <= d]  # days before the first don't count
+        window = [
+            x for x in shop.days if d - timedelta(days=29) <= x <= d
+        ]  # days before the first don't count
         for pid in set(lines["product_id"]) | set(views):
             mine = lines[lines["product_id"].isna()] if pid is None else lines[lines["product_id"] == pid]
             units, revenue = int(mine["product_qty"].sum()), total(mine["amount"])
@@ -186,10 +206,14 @@ def customer_product_interactions(shop: Shop) -> dict[tuple, dict]:
             mean_stock = sum(stock) / len(stock) if stock and pid is not None else None
             by_segment = sorted((-total(g["amount"]), s) for s, g in mine.groupby("segment"))
             out[(d, pid)] = {
-                "total_views": views.get(pid, 0), "total_purchases": mine["order_id"].nunique(),
+                "total_views": views.get(pid, 0),
+                "total_purchases": mine["order_id"].nunique(),
                 "conversion_rate": pct(mine["order_id"].nunique(), views.get(pid, 0)),
-                "total_revenue": revenue, "units_sold": units, "avg_selling_price": ratio(revenue, units),
-                "units_sold_30d": units_30d, "mean_stock_30d": mean_stock,
+                "total_revenue": revenue,
+                "units_sold": units,
+                "avg_selling_price": ratio(revenue, units),
+                "units_sold_30d": units_30d,
+                "mean_stock_30d": mean_stock,
                 "inventory_turnover": ratio(units_30d, Decimal(str(mean_stock))) if mean_stock else None,
                 "top_customer_segment": by_segment[0][1] if by_segment else None,
             }
@@ -206,7 +230,9 @@ def campaign_customer_segments(shop: Shop) -> dict[tuple, dict]:
         for key, g in sessions.groupby([sessions[k].fillna("\0") for k in keys]):
             converted = int((g["orders"] > 0).sum())
             out[(d, *(None if k == "\0" else k for k in key))] = {
-                "sessions": len(g), "conversions": converted, "revenue": total(g["revenue"]),
+                "sessions": len(g),
+                "conversions": converted,
+                "revenue": total(g["revenue"]),
                 "conversion_rate": pct(converted, len(g)),
             }
     return out
@@ -226,4 +252,3 @@ def purchase_diversity(shop: Shop, as_of: date) -> dict[str, int]:
 
 def diversity_label(n: int) -> str | None:
     return "Diverse" if n >= 4 else "Few Categories" if n >= 2 else "Single Category" if n == 1 else None
-

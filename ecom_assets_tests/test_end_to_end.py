@@ -234,7 +234,8 @@ def test_storefront_performance(expected, conn):
 def test_weather_sales_daily_and_weather_impact(expected, conn):
     want = seeds.weather_sales_daily(expected)
     assert len(want) > 10 * DAYS and sum(m["revenue"] for m in want.values()) > 0
-    assert differences(want, gold(conn, "weather_sales_daily", ["date", "country", "region"], columns_of(want))) == []
+    got = gold(conn, "weather_sales_daily", ["date", "country", "region"], columns_of(want))
+    assert differences(want, got) == []
     impact = seeds.weather_impact(expected, MONTH)
     assert any(m["revenue_temperature_corr"] is not None for m in impact.values())
     got = gold(conn, "weather_impact", ["month", "country", "region"], columns_of(impact))

@@ -372,7 +372,8 @@ def test_optional_files_have_rows(week: Path) -> None:
 
 def test_weather_covers_every_sessions_region_every_day(week: Path) -> None:
     weather, sessions = load(week, "weather"), load(week, "sessions")
-    assert not weather.duplicated(["date", "country", "region"]).any() and (weather.date == weather.drop_date).all()
+    assert not weather.duplicated(["date", "country", "region"]).any()
+    assert (weather.date == weather.drop_date).all()
     assert set(zip(sessions.country, sessions.region)) <= set(zip(weather.country, weather.region))
     rainy = num(weather.precipitation_mm) > 1
     assert 0.1 < rainy.mean() < 0.6  # rainy and dry days in every week
@@ -397,7 +398,8 @@ def test_subscriptions_are_a_delta_of_every_kind_of_change(week: Path) -> None:
         assert all(a != b or p != q for a, b, p, q in zip(s, s[1:], plans[sub_id], plans[sub_id][1:])), sub_id
         assert "cancelled" not in s[:-1], sub_id
     cancelled = subs[subs.status == "cancelled"]
-    assert (cancelled.cancelled_at != "").all() and (subs[subs.status != "cancelled"].cancelled_at == "").all()
+    assert (cancelled.cancelled_at != "").all()
+    assert (subs[subs.status != "cancelled"].cancelled_at == "").all()
     assert (utc(cancelled.cancelled_at).dt.strftime("%Y-%m-%d") == cancelled.drop_date).all()
 
 

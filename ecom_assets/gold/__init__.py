@@ -19,7 +19,9 @@ from ecom_assets.gold import (  # noqa: I001 (the seed documents' remaining tabl
 )
 
 _DOMAINS = (sales, orders, trends, product, marketing, engagement, customer, monthly)
-_SEED_TABLES = (storefronts, product_interactions, segments, customer_segmentation, subscriptions, weather, pricing)
+_SEED_TABLES = (
+    storefronts, product_interactions, segments, customer_segmentation, subscriptions, weather, pricing,
+)
 _DOMAINS = (*_DOMAINS, *_SEED_TABLES)
 
 assets = [a for domain in _DOMAINS for a in domain.assets]

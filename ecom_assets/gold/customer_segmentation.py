@@ -43,27 +43,35 @@ assets = [
         "weekly",
         "customer_segmentation",
         CUSTOMER_SEGMENTATION_SQL,
-        "One row per customer of user_lifetime_metrics as of the week's last day (segment_date = as_of_date): "
+        "One row per customer of user_lifetime_metrics as of the week's last day (segment_date = "
+        "as_of_date): "
         "its value_segment and activity_status, total_spend (= total_revenue), transactions and average, "
         "last purchase, and purchase_diversity from the distinct categories (dim_product of the sale day) "
         "of the customer's sale lines up to that day: 1 → Single Category, 2–3 → Few Categories, ≥ 4 → "
         "Diverse (NULL when no bought product has a known category).",
-        [dg.AssetDep(gold_key("user_lifetime_metrics")),
-         *silver_deps(("fact_sales", "dim_product"), ALL_HISTORY_WEEKS)],
+        [
+            dg.AssetDep(gold_key("user_lifetime_metrics")),
+            *silver_deps(("fact_sales", "dim_product"), ALL_HISTORY_WEEKS),
+        ],
         "customer",
         {
             "customers": "count(*)",
-            **{f"{d.split()[0].lower()}_customers": f"count(*) FILTER (WHERE purchase_diversity = '{d}')"
-               for d in DIVERSITY},
+            **{
+                f"{d.split()[0].lower()}_customers": f"count(*) FILTER (WHERE purchase_diversity = '{d}')"
+                for d in DIVERSITY
+            },
         },
     ),
 ]
 
 asset_checks = claim_checks(
     unique_key(_TABLE, "one_row_per_customer", ["as_of_date", "customer_id"]),
-    accepted_values(_TABLE, "value_segment_is_accepted", "value_segment", VALUE_SEGMENTS, keys=["as_of_date"]),
-    accepted_values(_TABLE, "activity_status_is_accepted", "activity_status", ACTIVITY_STATUSES,
-                    keys=["as_of_date"]),
+    accepted_values(
+        _TABLE, "value_segment_is_accepted", "value_segment", VALUE_SEGMENTS, keys=["as_of_date"]
+    ),
+    accepted_values(
+        _TABLE, "activity_status_is_accepted", "activity_status", ACTIVITY_STATUSES, keys=["as_of_date"]
+    ),
     Claim(
         _TABLE,
         "customers_match_user_lifetime_metrics",

@@ -40,7 +40,8 @@ ORDER BY ALL
 
 PRICING_INSIGHTS_SQL = """
 WITH list_prices AS (  -- each product's list price in its last catalogue snapshot of the month
-    SELECT CAST(date_trunc('month', date) AS DATE) AS month, product_id, arg_max(list_price, date) AS list_price
+    SELECT CAST(date_trunc('month', date) AS DATE) AS month, product_id,
+           arg_max(list_price, date) AS list_price
     FROM silver.dim_product
     WHERE date >= CAST($start AS DATE) - INTERVAL 1 MONTH AND date < $end
     GROUP BY ALL
@@ -72,10 +73,12 @@ SELECT
     CAST(previous_units AS BIGINT) AS previous_units,
     CAST((list_price - avg_selling_price) / NULLIF(list_price, 0) * 100 AS DOUBLE) AS discount_depth_pct,
     CAST(margin_pct AS DOUBLE) AS margin_pct,
-    CAST((list_price - previous_list_price) / NULLIF(previous_list_price, 0) * 100 AS DOUBLE) AS price_change_pct,
+    CAST((list_price - previous_list_price) / NULLIF(previous_list_price, 0) * 100 AS DOUBLE)
+        AS price_change_pct,
     CAST(CASE WHEN units > 0 AND previous_units > 0 AND avg_selling_price <> previous_avg_selling_price THEN
          ((units - previous_units) / previous_units * 100)
-         / ((avg_selling_price - previous_avg_selling_price) / previous_avg_selling_price * 100) END AS DOUBLE)
+         / ((avg_selling_price - previous_avg_selling_price) / previous_avg_selling_price * 100)
+         END AS DOUBLE)
         AS price_elasticity,
     CAST(CASE WHEN margin_pct < 15 AND units >= previous_units THEN 'raise_price'
               WHEN days_of_inventory > 120 THEN 'discount'
@@ -107,7 +110,10 @@ assets = [
         "change of avg_selling_price vs the previous month (NULL when either month has no sales or the price "
         "did not change), pricing_action: raise_price (margin_pct < 15 and units >= the previous month's, "
         "0 when unsold or unknown), discount (days_of_inventory > 120), else hold.",
-        [*silver_deps(("fact_sales", "dim_product"), WITH_PREVIOUS_MONTH), dg.AssetDep(gold_key("product_performance"))],
+        [
+            *silver_deps(("fact_sales", "dim_product"), WITH_PREVIOUS_MONTH),
+            dg.AssetDep(gold_key("product_performance")),
+        ],
         "product",
         {f"{a}_products": f"count(*) FILTER (WHERE pricing_action = '{a}')" for a in PRICING_ACTIONS},
     ),
@@ -124,5 +130,7 @@ asset_checks = claim_checks(
         GROUP BY ALL HAVING sum(revenue) > 0 AND abs(sum(revenue_share_pct) - 100) > 1e-6""",
     ),
     unique_key(_PRICING, "one_row_per_product", ["month", "product_id"]),
-    accepted_values(_PRICING, "pricing_action_is_accepted", "pricing_action", PRICING_ACTIONS, keys=["month"]),
+    accepted_values(
+        _PRICING, "pricing_action_is_accepted", "pricing_action", PRICING_ACTIONS, keys=["month"]
+    ),
 )

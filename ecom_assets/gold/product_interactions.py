@@ -114,8 +114,12 @@ asset_checks = claim_checks(
         VALID_LINE_ITEM_REVENUE,
         ("product_revenue", "line_item_revenue"),
     ),
-    bounded(_TABLE, "measures_are_not_negative", ["total_views", "total_purchases", "total_revenue",
-                                                  "inventory_turnover"], ["date", "product_id"]),
+    bounded(
+        _TABLE,
+        "measures_are_not_negative",
+        ["total_views", "total_purchases", "total_revenue", "inventory_turnover"],
+        ["date", "product_id"],
+    ),
     Claim(
         _TABLE,
         "top_customer_segment_is_accepted",

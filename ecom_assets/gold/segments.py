@@ -19,9 +19,12 @@ from ecom_assets.sql_asset import sql_asset
 
 CUSTOMER_SEGMENTS = (*VALUE_SEGMENTS, "New")
 # "Every daily partition up to the day": Dagster clamps the start at the first partition.
-ALL_HISTORY_DAYS = dg.TimeWindowPartitionMapping(start_offset=-20 * 366, allow_nonexistent_upstream_partitions=True)
+ALL_HISTORY_DAYS = dg.TimeWindowPartitionMapping(
+    start_offset=-20 * 366, allow_nonexistent_upstream_partitions=True
+)
 HISTORY_DEPS = [
-    dg.AssetDep(dg.AssetKey(["silver", name]), partition_mapping=ALL_HISTORY_DAYS) for name in ("orders", "returns")
+    dg.AssetDep(dg.AssetKey(["silver", name]), partition_mapping=ALL_HISTORY_DAYS)
+    for name in ("orders", "returns")
 ]
 
 
@@ -46,7 +49,8 @@ def segment_ctes(users: str) -> str:
     WINDOW upto AS (PARTITION BY user_id ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ), segments AS (  -- the totals of the user's last day strictly before each day
     SELECT u.date, u.user_id,
-           CASE WHEN coalesce(r.orders, 0) = 0 THEN 'New' ELSE {value_segment("r.clv")} END AS customer_segment
+           CASE WHEN coalesce(r.orders, 0) = 0 THEN 'New' ELSE {value_segment("r.clv")} END
+               AS customer_segment
     FROM (SELECT DISTINCT date, user_id FROM {users}) AS u
     ASOF LEFT JOIN _running AS r ON r.user_id = u.user_id AND u.date > r.date
 )"""
@@ -81,7 +85,8 @@ assets = [
         name="campaign_customer_segments",
         sql=CAMPAIGN_CUSTOMER_SEGMENTS_SQL,
         description=(
-            "One row per (day, utm_source, utm_medium, utm_campaign, customer_segment): campaign_effectiveness "
+            "One row per (day, utm_source, utm_medium, utm_campaign, customer_segment): "
+            "campaign_effectiveness "
             "by the segment of the session's user on the day (value_segment of the user's valid orders and "
             "refunds before the day, `New` without an earlier valid order): sessions, conversions and the "
             "revenue of their valid orders (last touch, from session_attribution)."
@@ -91,16 +96,23 @@ assets = [
         kpis={
             "sessions": "SUM(sessions)",
             "revenue": "SUM(revenue)",
-            **{f"{s.split()[0].lower()}_sessions": f"SUM(sessions) FILTER (WHERE customer_segment = '{s}')"
-               for s in CUSTOMER_SEGMENTS},
+            **{
+                f"{s.split()[0].lower()}_sessions": f"SUM(sessions) FILTER (WHERE customer_segment = '{s}')"
+                for s in CUSTOMER_SEGMENTS
+            },
         },
     ),
 ]
 
 asset_checks = claim_checks(
-    unique_key(_TABLE, "one_row_per_campaign_and_segment",
-               ["date", "utm_source", "utm_medium", "utm_campaign", "customer_segment"]),
-    accepted_values(_TABLE, "customer_segment_is_accepted", "customer_segment", CUSTOMER_SEGMENTS, keys=["date"]),
+    unique_key(
+        _TABLE,
+        "one_row_per_campaign_and_segment",
+        ["date", "utm_source", "utm_medium", "utm_campaign", "customer_segment"],
+    ),
+    accepted_values(
+        _TABLE, "customer_segment_is_accepted", "customer_segment", CUSTOMER_SEGMENTS, keys=["date"]
+    ),
     matches_per_day(
         _TABLE,
         "sessions_match_campaign_effectiveness",

@@ -76,7 +76,8 @@ assets = [
         name="sales_performance_metrics",
         sql=SALES_PERFORMANCE_METRICS_SQL,
         description=(
-            "One row per (day, channel): the seed's ER view of daily_channel_performance. Valid orders of the "
+            "One row per (day, channel): the seed's ER view of daily_channel_performance. Valid orders of "
+            "the "
             "day by the channel of their session of the same day (an order whose session did not start that "
             "day is kept under channel NULL, so revenue reconciles with daily_business_metrics): revenue, "
             "transactions, unique customers, average value; conversion_rate = those orders / the channel's "
@@ -91,7 +92,8 @@ assets = [
         name="storefront_performance",
         sql=STOREFRONT_PERFORMANCE_SQL,
         description=(
-            "One row per (day, domain): a session's storefront is the domain of its first pageview of the day "
+            "One row per (day, domain): a session's storefront is the domain of its first pageview of the "
+            "day "
             "(by time, then event_id; sessions without a pageview under domain NULL, so sessions reconcile): "
             "its sessions, their valid orders and revenue (session_attribution) and conversion_rate = "
             "converted sessions / sessions × 100; pageviews counts every pageview of the day on the domain, "
@@ -113,8 +115,12 @@ asset_checks = claim_checks(
         "total_revenue",
         "channel_revenue",
     ),
-    bounded(_SALES, "amounts_are_not_negative", ["total_revenue", "total_transactions", "sessions"],
-            ["date", "channel"]),
+    bounded(
+        _SALES,
+        "amounts_are_not_negative",
+        ["total_revenue", "total_transactions", "sessions"],
+        ["date", "channel"],
+    ),
     unique_key(_STORES, "one_row_per_domain", ["date", "domain"]),
     matches_daily_business_metrics(
         _STORES,

@@ -56,7 +56,8 @@ SELECT
     CAST(c.cancelled AS BIGINT) AS cancelled_subscriptions,
     CAST(c.paused AS BIGINT) AS paused_subscriptions,
     CAST(c.mrr AS DECIMAL(18,4)) AS mrr,
-    CAST(CASE WHEN c.date > {FIRST_DAY} THEN c.mrr - coalesce(p.mrr, 0) END AS DECIMAL(18,4)) AS net_mrr_change,
+    CAST(CASE WHEN c.date > {FIRST_DAY} THEN c.mrr - coalesce(p.mrr, 0) END AS DECIMAL(18,4))
+        AS net_mrr_change,
     CASE WHEN c.date > {FIRST_DAY} THEN {pct("c.cancelled", "coalesce(p.active, 0)")} END AS churn_rate
 FROM per_plan AS c
 LEFT JOIN per_plan AS p ON p.date = c.date - 1 AND p.plan IS NOT DISTINCT FROM c.plan
@@ -71,10 +72,13 @@ assets = [
         name="subscription_performance",
         sql=SUBSCRIPTION_PERFORMANCE_SQL,
         description=(
-            "One row per (day, plan) for every plan a subscription's state carried by the day. A state on day "
-            "D is the subscription's latest row with drop date <= D (the file is a delta; a plan change moves "
+            "One row per (day, plan) for every plan a subscription's state carried by the day. A state on "
+            "day "
+            "D is the subscription's latest row with drop date <= D (the file is a delta; a plan change "
+            "moves "
             "it to its new plan). active/paused = status at the end of D; new = started_at on D; cancelled = "
-            "cancelled_at on D (shop time zone); mrr = SUM(monthly_fee) of the active; net_mrr_change = mrr − "
+            "cancelled_at on D (shop time zone); mrr = SUM(monthly_fee) of the active; net_mrr_change = mrr "
+            "− "
             "the previous day's; churn_rate = cancelled on D / active at the end of D − 1 × 100 (both NULL "
             "on the first partition day, whose previous day is unknown)."
         ),
@@ -94,7 +98,13 @@ asset_checks = claim_checks(
     bounded(
         _TABLE,
         "counts_are_not_negative",
-        ["active_subscriptions", "new_subscriptions", "cancelled_subscriptions", "paused_subscriptions", "mrr"],
+        [
+            "active_subscriptions",
+            "new_subscriptions",
+            "cancelled_subscriptions",
+            "paused_subscriptions",
+            "mrr",
+        ],
         ["date", "plan"],
     ),
     Claim(

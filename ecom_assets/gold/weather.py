@@ -43,8 +43,10 @@ ORDER BY ALL
 def correlation(x: str, y: str) -> str:
     """SQL of Pearson's r of two columns, NULL with fewer than 3 pairs or a constant column."""
     pairs = f"count(*) FILTER (WHERE {x} IS NOT NULL AND {y} IS NOT NULL)"
-    return (f"CASE WHEN {pairs} >= {MIN_DAYS_FOR_CORRELATION} AND max({x}) > min({x}) AND max({y}) > min({y}) "
-            f"THEN corr(CAST({x} AS DOUBLE), CAST({y} AS DOUBLE)) END")
+    return (
+        f"CASE WHEN {pairs} >= {MIN_DAYS_FOR_CORRELATION} AND max({x}) > min({x}) AND max({y}) > min({y}) "
+        f"THEN corr(CAST({x} AS DOUBLE), CAST({y} AS DOUBLE)) END"
+    )
 
 
 WEATHER_IMPACT_SQL = f"""
@@ -72,8 +74,10 @@ assets = [
         name="weather_sales_daily",
         sql=WEATHER_SALES_DAILY_SQL,
         description=(
-            "One row per (day, country, region) with a weather row (silver.weather): revenue and orders of the "
-            "day's valid orders by the geography of their session of the same day, and the region's sessions, "
+            "One row per (day, country, region) with a weather row (silver.weather): revenue and orders of "
+            "the "
+            "day's valid orders by the geography of their session of the same day, and the region's "
+            "sessions, "
             "beside temperature_c, precipitation_mm and condition (0 for a region without sales)."
         ),
         deps=[dg.AssetKey(["silver", t]) for t in ("weather", "orders", "sessions")],
@@ -90,8 +94,11 @@ assets = [
         "the month's days with weather × 100 (NULL without a rainy day).",
         [dg.AssetDep(gold_key("weather_sales_daily"))],
         "external",
-        {"regions": "COUNT(*)", "mean_temperature_corr": "avg(revenue_temperature_corr)",
-         "mean_rainy_day_revenue_index": "avg(rainy_day_revenue_index)"},
+        {
+            "regions": "COUNT(*)",
+            "mean_temperature_corr": "avg(revenue_temperature_corr)",
+            "mean_rainy_day_revenue_index": "avg(rainy_day_revenue_index)",
+        },
     ),
 ]
 
@@ -107,10 +114,19 @@ asset_checks = claim_checks(
         WHERE w.revenue <> coalesce(r.revenue, 0)""",
         reads=["gold.regional_sales"],
     ),
-    bounded(_DAILY, "measures_are_not_negative", ["revenue", "orders", "sessions", "precipitation_mm"],
-            ["date", "country", "region"]),
+    bounded(
+        _DAILY,
+        "measures_are_not_negative",
+        ["revenue", "orders", "sessions", "precipitation_mm"],
+        ["date", "country", "region"],
+    ),
     unique_key(_MONTHLY, "one_row_per_region", ["month", "country", "region"]),
-    bounded(_MONTHLY, "correlations_are_between_minus_1_and_1",
-            ["revenue_temperature_corr", "revenue_precipitation_corr"], ["month", "country", "region"],
-            low=-1.000001, high=1.000001),
+    bounded(
+        _MONTHLY,
+        "correlations_are_between_minus_1_and_1",
+        ["revenue_temperature_corr", "revenue_precipitation_corr"],
+        ["month", "country", "region"],
+        low=-1.000001,
+        high=1.000001,
+    ),
 )

@@ -100,8 +100,9 @@ def bronze_rows(conn: duckdb.DuckDBPyConnection, table: str, day: date) -> int:
     return int(found[0])
 
 
-def problems(root: Path, days: list[date], conn: duckdb.DuckDBPyConnection,
-             loaded: Callable[[str, date], bool]) -> list[str]:
+def problems(
+    root: Path, days: list[date], conn: duckdb.DuckDBPyConnection, loaded: Callable[[str, date], bool]
+) -> list[str]:
     """Why the days cannot be removed from the landing zone yet (empty when they can)."""
     found = []
     for day in days:
@@ -118,7 +119,9 @@ def problems(root: Path, days: list[date], conn: duckdb.DuckDBPyConnection,
                 continue
             records, rows = csv_records(path), bronze_rows(conn, table.name, day)
             if records != rows:
-                found.append(f"{day}: {table.file_name} has {records} records but bronze.{table.name} {rows} rows")
+                found.append(
+                    f"{day}: {table.file_name} has {records} records but bronze.{table.name} {rows} rows"
+                )
     return found
 
 
@@ -126,11 +129,15 @@ def _members(root: Path, days: list[date]) -> list[tuple[Path, Member]]:
     """Every file of the days, each day's ``_SUCCESS`` last."""
     out = []
     for day in days:
-        files = sorted((p for p in (root / day.isoformat()).iterdir() if p.is_file()),
-                       key=lambda p: (p.name == SUCCESS_MARKER, p.name))
+        files = sorted(
+            (p for p in (root / day.isoformat()).iterdir() if p.is_file()),
+            key=lambda p: (p.name == SUCCESS_MARKER, p.name),
+        )
         for p in files:
             stat = p.stat()
-            out.append((p, Member(p.relative_to(root).as_posix(), stat.st_size, file_sha256(p), stat.st_mtime_ns)))
+            out.append(
+                (p, Member(p.relative_to(root).as_posix(), stat.st_size, file_sha256(p), stat.st_mtime_ns))
+            )
     return out
 
 
@@ -179,8 +186,13 @@ def remove_days(root: Path, days: list[date]) -> None:
         shutil.rmtree(folder)
 
 
-def archive_month(root: Path, archive_dir: Path, month: str, conn: duckdb.DuckDBPyConnection,
-                  loaded: Callable[[str, date], bool]) -> list[Member]:
+def archive_month(
+    root: Path,
+    archive_dir: Path,
+    month: str,
+    conn: duckdb.DuckDBPyConnection,
+    loaded: Callable[[str, date], bool],
+) -> list[Member]:
     """Archive and remove ``month``'s day folders; raises :class:`ArchiveError` (removing nothing) when a day
     is not verified, or when an archive of the month already exists with other files."""
     days = month_days(root, month)

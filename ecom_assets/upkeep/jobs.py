@@ -24,7 +24,9 @@ def bronze_loaded(instance: dg.DagsterInstance) -> Callable[[str, date], bool]:
     """Whether the instance has a materialization of ``bronze.<table>`` for the day's partition."""
 
     def loaded(table: str, day: date) -> bool:
-        records = dg.AssetRecordsFilter(asset_key=dg.AssetKey(["bronze", table]), asset_partitions=[day.isoformat()])
+        records = dg.AssetRecordsFilter(
+            asset_key=dg.AssetKey(["bronze", table]), asset_partitions=[day.isoformat()]
+        )
         return bool(instance.fetch_materializations(records, limit=1).records)
 
     return loaded
@@ -39,7 +41,9 @@ def archive_raw_months(
     with warehouse.get_connection() as conn:
         for month in months_to_archive(landing.path, today, config.retention_days):
             try:
-                members = archive_month(landing.path, archive_dir, month, conn, bronze_loaded(context.instance))
+                members = archive_month(
+                    landing.path, archive_dir, month, conn, bronze_loaded(context.instance)
+                )
             except ArchiveError as exc:
                 context.log.error(str(exc))
                 refused.append(str(exc))
@@ -51,17 +55,24 @@ def archive_raw_months(
     context.log.info(f"Archived month(s): {', '.join(archived) or 'none'}.")
 
 
-@dg.job(description="Packs raw day folders older than ECOM_RAW_RETENTION_DAYS into one verified archive per month "
-                    "(data/archive/raw-YYYY-MM.tar.gz) and removes them from the landing zone.")
+@dg.job(
+    description="Packs raw day folders older than ECOM_RAW_RETENTION_DAYS into one verified archive per "
+    "month (data/archive/raw-YYYY-MM.tar.gz) and removes them from the landing zone."
+)
 def archive_job() -> None:
     archive_raw_months()
 
 
-@dg.schedule(job=archive_job, cron_schedule=ARCHIVE_CRON, execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.RUNNING,
-             description=f"At `{ARCHIVE_CRON}` UTC: archive the months older than the raw retention.")
+@dg.schedule(
+    job=archive_job,
+    cron_schedule=ARCHIVE_CRON,
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description=f"At `{ARCHIVE_CRON}` UTC: archive the months older than the raw retention.",
+)
 def archive_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     tick = context.scheduled_execution_time or datetime.now(timezone.utc)
     as_of = tick.date().isoformat()
-    return dg.RunRequest(run_key=f"archive:{as_of}",
-                         run_config={"ops": {"archive_raw_months": {"config": {"as_of": as_of}}}})
+    return dg.RunRequest(
+        run_key=f"archive:{as_of}", run_config={"ops": {"archive_raw_months": {"config": {"as_of": as_of}}}}
+    )

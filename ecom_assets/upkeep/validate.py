@@ -21,7 +21,8 @@ TABLE = "gold.raw_validation"
 def _raw(table: str, columns: str) -> str:
     """SQL of bronze.<table>'s rows of the month's drops (and the 3 after) that silver did not quarantine,
     with ``date`` = the event day of ``time`` in the shop's time zone and ``columns`` typed from text."""
-    return f"""SELECT CAST(timezone('{shop_timezone()}', TRY_CAST(trim(b.time) AS TIMESTAMPTZ)) AS DATE) AS date,
+    return f"""SELECT
+           CAST(timezone('{shop_timezone()}', TRY_CAST(trim(b.time) AS TIMESTAMPTZ)) AS DATE) AS date,
            {columns}
     FROM bronze.{table} AS b
     WHERE b._drop_date >= $start AND b._drop_date < CAST($end AS DATE) + {RESTATEMENT_DAYS + 1}
@@ -32,8 +33,13 @@ def _raw(table: str, columns: str) -> str:
 
 RAW_VALIDATION_SQL = f"""
 WITH raw_orders AS (
-    {_raw("orders", "trim(b.order_id) AS order_id, TRY_CAST(trim(b.total_price) AS DECIMAL(18,4)) AS total_price, "
-                    "lower(trim(b.order_status)) AS order_status")}
+    {
+    _raw(
+        "orders",
+        "trim(b.order_id) AS order_id, TRY_CAST(trim(b.total_price) AS DECIMAL(18,4)) AS total_price, "
+        "lower(trim(b.order_status)) AS order_status",
+    )
+}
 ), raw_sessions AS (
     {_raw("sessions", "trim(b.session_id) AS session_id")}
 ), orders AS (
@@ -74,15 +80,22 @@ raw_validation = period_asset(
     "monthly",
     "raw_validation",
     RAW_VALIDATION_SQL,
-    "One row per day of the month with a gold.daily_business_metrics row or raw rows: revenue, valid orders and sessions recomputed from bronze (raw text typed "
+    "One row per day of the month with a gold.daily_business_metrics row or raw rows: revenue, valid orders "
+    "and sessions recomputed from bronze (raw text typed "
     "on the fly, event day in the shop's time zone, drops up to 3 days after the month included, rows "
     "silver.quarantine lists left out) beside gold.daily_business_metrics, and whether all three match "
     "(a day missing in gold does not).",
     [dg.AssetDep(dg.AssetKey(["bronze", t])) for t in ("orders", "sessions")]
-    + [dg.AssetDep(dg.AssetKey(["silver", "quarantine"])), dg.AssetDep(dg.AssetKey(["gold", "daily_business_metrics"]))],
+    + [
+        dg.AssetDep(dg.AssetKey(["silver", "quarantine"])),
+        dg.AssetDep(dg.AssetKey(["gold", "daily_business_metrics"])),
+    ],
     "upkeep",
-    {"days_checked": "count(*)", "days_differing": "count(*) FILTER (WHERE NOT matches)",
-     "raw_revenue": "SUM(raw_revenue)"},
+    {
+        "days_checked": "count(*)",
+        "days_differing": "count(*) FILTER (WHERE NOT matches)",
+        "raw_revenue": "SUM(raw_revenue)",
+    },
 )
 
 assets = [raw_validation]

@@ -24,8 +24,16 @@ from ecom_assets_tests.helpers import materialize_range, resources_for, rows
 START, LAST = date(2025, 1, 1), date(2025, 1, 3)
 MONTH = "2025-01"
 LOAD = dg.AssetSelection.tag("layer", "bronze") | dg.AssetSelection.assets(
-    *(dg.AssetKey(k) for k in (["silver", "orders"], ["silver", "sessions"], ["silver", "quarantine"],
-                               ["gold", "daily_business_metrics"])))
+    *(
+        dg.AssetKey(k)
+        for k in (
+            ["silver", "orders"],
+            ["silver", "sessions"],
+            ["silver", "quarantine"],
+            ["gold", "daily_business_metrics"],
+        )
+    )
+)
 
 
 class Shop:
@@ -35,14 +43,23 @@ class Shop:
         self.resources = resources_for(self.raw, self.warehouse)
 
     def load(self) -> None:
-        result = materialize_range([*defs.assets, *defs.asset_checks], START.isoformat(), LAST.isoformat(),
-                                   self.resources, instance=self.instance, selection=LOAD)
+        result = materialize_range(
+            [*defs.assets, *defs.asset_checks],
+            START.isoformat(),
+            LAST.isoformat(),
+            self.resources,
+            instance=self.instance,
+            selection=LOAD,
+        )
         assert result.success
 
     def archive_run(self, as_of: str = "2025-06-01") -> dg.ExecuteInProcessResult:
-        config = {"ops": {"archive_raw_months": {"config": {"as_of": as_of, "archive_dir": str(self.archive)}}}}
-        return archive_job.execute_in_process(run_config=config, instance=self.instance, raise_on_error=False,
-                                              resources=self.resources)
+        config = {
+            "ops": {"archive_raw_months": {"config": {"as_of": as_of, "archive_dir": str(self.archive)}}}
+        }
+        return archive_job.execute_in_process(
+            run_config=config, instance=self.instance, raise_on_error=False, resources=self.resources
+        )
 
     def gold(self) -> list[dict]:
         with duckdb.connect(str(self.warehouse)) as conn:
@@ -51,12 +68,17 @@ class Shop:
 
 def files(root: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under ``root``: its bytes and modification time (ns)."""
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def sensor_tick(raw: Path, cursor: str) -> dg.SensorResult | dg.SkipReason:
-    return landing_sensor(dg.build_sensor_context(cursor=cursor, resources={"landing": LandingZone(root=str(raw))}))
+    return landing_sensor(
+        dg.build_sensor_context(cursor=cursor, resources={"landing": LandingZone(root=str(raw))})
+    )
 
 
 @pytest.fixture

@@ -20,20 +20,10 @@ from ecom_assets.resources import LandingZone
 from ecom_assets.upkeep.archive import archive_path, months_to_archive, read_manifest
 from ecom_assets.upkeep.jobs import archive_job
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows
+from ecom_assets_tests.upkeep import LOAD_BUSINESS_METRICS
 
 START, LAST = date(2025, 1, 1), date(2025, 1, 3)
 MONTH = "2025-01"
-LOAD = dg.AssetSelection.tag("layer", "bronze") | dg.AssetSelection.assets(
-    *(
-        dg.AssetKey(k)
-        for k in (
-            ["silver", "orders"],
-            ["silver", "sessions"],
-            ["silver", "quarantine"],
-            ["gold", "daily_business_metrics"],
-        )
-    )
-)
 
 
 class Shop:
@@ -49,7 +39,7 @@ class Shop:
             LAST.isoformat(),
             self.resources,
             instance=self.instance,
-            selection=LOAD,
+            selection=LOAD_BUSINESS_METRICS,
         )
         assert result.success
 

@@ -11,19 +11,9 @@ import duckdb
 from ecom_assets.definitions import defs
 from ecom_assets.upkeep import validate
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows, write_drop
+from ecom_assets_tests.upkeep import LOAD_BUSINESS_METRICS
 
 D1, D2 = "2025-01-01", "2025-01-02"
-DAILY = dg.AssetSelection.tag("layer", "bronze") | dg.AssetSelection.assets(
-    *(
-        dg.AssetKey(k)
-        for k in (
-            ["silver", "orders"],
-            ["silver", "sessions"],
-            ["silver", "quarantine"],
-            ["gold", "daily_business_metrics"],
-        )
-    )
-)
 
 
 def _session(sid: str, time: str) -> dict:
@@ -72,7 +62,10 @@ def test_gold_matches_raw_and_a_tampered_gold_row_fails(tmp_path: Path):
     )
     everything = [*defs.assets, *defs.asset_checks]
     resources, instance = resources_for(raw, warehouse), dg.DagsterInstance.ephemeral()
-    assert materialize_range(everything, D1, D2, resources, instance=instance, selection=DAILY).success
+    loaded = materialize_range(
+        everything, D1, D2, resources, instance=instance, selection=LOAD_BUSINESS_METRICS
+    )
+    assert loaded.success
 
     def validate_month() -> dg.AssetCheckEvaluation:
         result = materialize_range(

@@ -252,3 +252,62 @@ def purchase_diversity(shop: Shop, as_of: date) -> dict[str, int]:
 
 def diversity_label(n: int) -> str | None:
     return "Diverse" if n >= 4 else "Few Categories" if n >= 2 else "Single Category" if n == 1 else None
+
+
+def _month_sales(shop: Shop, month: date) -> pd.DataFrame:
+    """The month's sold lines with the sale day's product_id, category and unit_cost, and the order's
+    payment method."""
+    frames = []
+    for d in (x for x in shop.days if (x.year, x.month) == (month.year, month.month)):
+        products = shop.on("products", d).set_index("product_name")
+        orders = valid(shop.on("orders", d))
+        methods = dict(zip(orders["order_id"], orders["payment_method"]))
+        lines = sold_lines(shop, d)
+        frames.append(lines.assign(
+            product_id=[products["product_id"].get(n) for n in lines["product_name"]],
+            category=[products["category"].get(n) for n in lines["product_name"]],
+            unit_cost=[products["unit_cost"].get(n) for n in lines["product_name"]],
+            payment_method=[methods.get(o) for o in lines["order_id"]],
+        ))
+    return pd.concat(frames, ignore_index=True)
+
+
+def product_revenue_payment_analysis(shop: Shop, month: date) -> dict[tuple, dict]:
+    sales, out = _month_sales(shop, month), {}
+    category_revenue = {c: total(g["amount"]) for c, g in sales.groupby(sales["category"].fillna("\0"))}
+    keys = [sales["category"].fillna("\0"), sales["payment_method"].fillna("\0")]
+    for (category, method), g in sales.groupby(keys):
+        revenue = total(g["amount"])
+        out[(month, None if category == "\0" else category, None if method == "\0" else method)] = {
+            "revenue": revenue, "orders": g["order_id"].nunique(), "units": int(g["product_qty"].sum()),
+            "revenue_share_pct": pct(revenue, category_revenue[category]),
+        }
+    return out
+
+
+def pricing_insights(shop: Shop, month: date) -> dict[tuple, dict]:
+    """For a month whose previous month has no data (no price change, no elasticity)."""
+    sales = _month_sales(shop, month)
+    days = [x for x in shop.days if (x.year, x.month) == (month.year, month.month)]
+    last = shop.on("products", days[-1]).set_index("product_id")
+    list_price = {}  # each product's last snapshot of the month
+    for d in days:
+        list_price.update(zip(shop.on("products", d)["product_id"], shop.on("products", d)["list_price"]))
+    days_in_month = ((month.replace(day=28) + timedelta(days=4)).replace(day=1) - month).days
+    out = {}
+    for pid in set(sales["product_id"].dropna()) | set(last.index):
+        mine = sales[sales["product_id"] == pid]
+        units, revenue = int(mine["product_qty"].sum()), total(mine["amount"])
+        cost = total(q * c for q, c in zip(mine["product_qty"], mine["unit_cost"]) if c is not None)
+        margin = pct(revenue - cost, revenue)
+        stock = last["stock_qty"].get(pid)
+        doi = None if not units or stock is None else float(Decimal(stock) / (Decimal(units) / days_in_month))
+        asp, price = ratio(revenue, units), list_price.get(pid)
+        out[(month, pid)] = {
+            "list_price": price, "avg_selling_price": asp, "units": units, "previous_units": 0,
+            "discount_depth_pct": float((price - Decimal(str(asp))) / price * 100) if price and asp else None,
+            "margin_pct": margin, "price_change_pct": None, "price_elasticity": None,
+            "pricing_action": "raise_price" if margin is not None and margin < 15
+            else "discount" if doi is not None and doi > 120 else "hold",
+        }
+    return out

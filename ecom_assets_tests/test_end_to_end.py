@@ -284,3 +284,18 @@ def test_customer_segmentation_of_the_week(expected, conn):
 def test_raw_validation_of_the_month(conn):
     got = conn.execute("SELECT count(*), count(*) FILTER (WHERE matches) FROM gold.raw_validation").fetchone()
     assert got == (DAYS, DAYS)  # every loaded day of January: gold = the recomputation from bronze
+
+
+def test_product_revenue_payment_analysis_of_the_month(expected, conn):
+    want = seeds.product_revenue_payment_analysis(expected, MONTH)
+    assert len({k[2] for k in want}) == 5  # every payment method
+    keys = ["month", "category", "payment_method"]
+    got = gold(conn, "product_revenue_payment_analysis", keys, columns_of(want))
+    assert differences(want, got) == []
+
+
+def test_pricing_insights_of_the_first_month(expected, conn):
+    want = seeds.pricing_insights(expected, MONTH)
+    assert {m["pricing_action"] for m in want.values()} >= {"hold"}
+    got = gold(conn, "pricing_insights", ["month", "product_id"], columns_of(want))
+    assert differences(want, got) == []

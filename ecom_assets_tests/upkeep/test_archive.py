@@ -147,3 +147,19 @@ def test_restore_refuses_to_overwrite_a_different_file(shop: Shop):
     changed.write_text("event_id\n")
     assert cli.main(["--raw-dir", str(shop.raw), "--archive-dir", str(shop.archive), "restore", MONTH]) == 1
     assert changed.read_text() == "event_id\n" and not (shop.raw / "2025-01-02").exists()
+
+
+def test_the_archive_command_asks_the_dagster_home_instance(shop: Shop, tmp_path: Path, monkeypatch):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
+        shop.instance = instance
+        shop.load()
+    before = files(shop.raw)
+    args = ["--raw-dir", str(shop.raw), "--archive-dir", str(shop.archive), "archive", "--warehouse",
+            str(shop.warehouse), "--as-of"]
+    assert cli.main([*args, "2025-04-30"]) == 0 and files(shop.raw) == before  # January is not 90 days old
+    assert cli.main([*args, "2025-06-01"]) == 0
+    assert list(shop.raw.iterdir()) == []
+    assert {m.path for m in read_manifest(archive_path(shop.archive, MONTH))} == set(before)

@@ -18,14 +18,9 @@ import dagster as dg
 import duckdb
 
 from ecom_assets import settings
-from ecom_assets.upkeep.archive import (
-    ArchiveError,
-    archive_month,
-    months_to_archive,
-    read_manifest,
-    restore_month,
-)
+from ecom_assets.upkeep.archive import ArchiveError, archive_month, read_manifest, restore_month
 from ecom_assets.upkeep.jobs import bronze_loaded
+from ecom_assets.upkeep.retention import months_to_archive
 
 
 def main(argv: list[str] | None = None) -> int:

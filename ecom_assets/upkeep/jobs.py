@@ -9,7 +9,8 @@ from dagster_duckdb import DuckDBResource
 
 from ecom_assets import settings
 from ecom_assets.resources import LandingZone
-from ecom_assets.upkeep.archive import ArchiveError, archive_month, archive_path, months_to_archive
+from ecom_assets.upkeep.archive import ArchiveError, archive_month, archive_path
+from ecom_assets.upkeep.retention import months_to_archive
 
 ARCHIVE_CRON = "0 4 1 * *"  # the 1st, after the monthly schedule (03:00) has run the month just ended
 

@@ -17,8 +17,9 @@ from ecom_assets.automation.landing_sensor import landing_sensor
 from ecom_assets.definitions import defs
 from ecom_assets.generate import generate
 from ecom_assets.resources import LandingZone
-from ecom_assets.upkeep.archive import archive_path, months_to_archive, read_manifest
+from ecom_assets.upkeep.archive import archive_path, read_manifest
 from ecom_assets.upkeep.jobs import archive_job
+from ecom_assets.upkeep.retention import months_to_archive
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows
 from ecom_assets_tests.upkeep import LOAD_BUSINESS_METRICS
 

@@ -148,6 +148,8 @@ def archive_month(
         verify(target, members)
     else:
         members = pack(root, days, target)
+    if [m for _, m in _members(root, days)] != members:  # a file changed while it was being archived
+        raise ArchiveError(f"{month} not removed: its files changed while being archived; run again")
     remove_days(root, days)
     return members
 

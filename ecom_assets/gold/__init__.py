@@ -1,6 +1,6 @@
 """Gold: daily, weekly and monthly tables that dashboards read, one module per domain."""
 
-from ecom_assets.gold import (  # noqa: I001 (the seed documents' remaining tables, kept apart to merge)
+from ecom_assets.gold import (
     customer,
     customer_segmentation,
     engagement,
@@ -19,9 +19,9 @@ from ecom_assets.gold import (  # noqa: I001 (the seed documents' remaining tabl
 )
 
 _DOMAINS = (sales, orders, trends, product, marketing, engagement, customer, monthly)
-_SEED_TABLES = (
-    storefronts, product_interactions, segments, customer_segmentation, subscriptions, weather, pricing,
-)
+# the tables named by the shops' seed documents
+_SEED_TABLES = (storefronts, product_interactions, segments, customer_segmentation, subscriptions, weather,
+                pricing)  # fmt: skip
 _DOMAINS = (*_DOMAINS, *_SEED_TABLES)
 
 assets = [a for domain in _DOMAINS for a in domain.assets]

@@ -130,3 +130,14 @@ def test_subscription_group_end_to_end(tmp_path):
         )
     # the first partition's previous day is unknown: NULL; F1: 0 − 10, 1 cancelled / 1 active × 100
     assert [tuple(r.values()) for r in got] == [(F0, None, None), (F1, Decimal("-10.0000"), 100.0)]
+
+
+def test_started_and_cancelled_fall_on_the_shops_day(monkeypatch):
+    monkeypatch.setenv("ECOM_TIMEZONE", "Europe/Berlin")
+    day = subscriptions.shop_day("ts")  # read at call time: the asset's query reads it at import
+    conn = duckdb.connect()
+    utc = ("2026-01-01 22:30", "2026-07-01 21:59", "2026-07-01 22:00")
+    times = ", ".join(f"(TIMESTAMP '{t}')" for t in utc)
+    got = conn.execute(f"SELECT {day} FROM (VALUES {times}) AS t(ts)").fetchall()
+    # UTC+1 in winter: 22:30 UTC is 23:30 on Jan 1; UTC+2 in summer: 22:00 UTC is midnight of Jul 2
+    assert got == [(D1,), (date(2026, 7, 1),), (date(2026, 7, 2),)]

@@ -164,3 +164,12 @@ def test_the_archive_command_asks_the_dagster_home_instance(shop: Shop, tmp_path
     assert cli.main([*args, "2025-06-01"]) == 0
     assert list(shop.raw.iterdir()) == []
     assert {m.path for m in read_manifest(archive_path(shop.archive, MONTH))} == set(before)
+
+
+def test_a_day_being_removed_is_an_incomplete_drop_to_the_sensor(shop: Shop):
+    cursor = json.dumps({d.name: fingerprint(d) for d in shop.raw.iterdir()})
+    folder = shop.raw / "2025-01-02"
+    (folder / "_SUCCESS").unlink()  # what the removal does first...
+    (folder / "order_table.csv").unlink()  # ...then the files
+    result = sensor_tick(shop.raw, cursor)
+    assert isinstance(result, dg.SkipReason)  # not a changed day to load again

@@ -1,8 +1,8 @@
 """The independent reference (see ``reference.py``) for the seed documents' remaining tables.
 
-Straight from metrics.md, "Gold: the seeds' remaining tables", over the clean rows ``reference.load``
-returns; it shares no code with ``ecom_assets``. Money stays Decimal, ratios are floats (None when
-the denominator is 0).
+Straight from the table dictionary's "Gold: the seeds' remaining tables", over the clean rows
+``reference.load`` returns; it shares no code with ``ecom_assets``. Money stays Decimal, ratios are
+floats (None when the denominator is 0).
 """
 
 from __future__ import annotations

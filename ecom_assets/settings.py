@@ -41,3 +41,16 @@ def shop_timezone() -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"ECOM_TIMEZONE={name!r} is not an IANA time zone (e.g. Europe/Berlin)") from exc
     return name
+DEFAULT_RAW_RETENTION_DAYS = 90
+DEFAULT_ARCHIVE_DIR = "data/archive"
+
+
+def raw_retention_days() -> int:
+    """Days a raw drop stays in the landing zone before the monthly archive may pack it
+    (``ECOM_RAW_RETENTION_DAYS``)."""
+    return int(os.environ.get("ECOM_RAW_RETENTION_DAYS", str(DEFAULT_RAW_RETENTION_DAYS)))
+
+
+def archive_dir() -> Path:
+    """Where archived months of raw drops go (``ECOM_ARCHIVE_DIR``)."""
+    return Path(os.environ.get("ECOM_ARCHIVE_DIR", DEFAULT_ARCHIVE_DIR))

@@ -1,7 +1,8 @@
 """An independent reference implementation of the spec, computed straight from the raw CSV drops.
 
-It shares no code with ``ecom_assets``: the landing contract below is transcribed from
-``shared/spec/landing.md`` and the metrics from ``shared/spec/metrics.md``. Files are read with
+It shares no code with ``ecom_assets``: the landing contract (files, columns, keys, the
+restatement window, corrected orders) and the metric definitions are written out again here
+from the product specification, in plain Python. Files are read with
 Python's csv module (every value as text, empty = empty string), because a malformed line must be
 kept, and counted, at its physical line number, which ``pandas.read_csv`` cannot do; the clean rows
 then become pandas frames. Money stays ``Decimal`` (exact); ratios are floats, ``None`` when the

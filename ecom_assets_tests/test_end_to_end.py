@@ -21,10 +21,12 @@ from ecom_assets.generate import generate
 from ecom_assets.partitions import DAILY
 from ecom_assets_tests import reference as ref
 from ecom_assets_tests import reference_beyond as beyond
+from ecom_assets_tests import reference_seeds as seeds
 from ecom_assets_tests.helpers import materialize_range, resources_for
 
 START, DAYS, SESSIONS_PER_DAY, SEED = date(2025, 1, 1), 12, 300, 11
 WEEK, WEEK_END = "2025-01-05", date(2025, 1, 11)
+MONTH = date(2025, 1, 1)  # its first 12 days
 LAST = START + timedelta(days=DAYS - 1)
 CENT = Decimal("0.01")
 
@@ -47,7 +49,8 @@ def shop(tmp_path_factory):
 
     daily = materialize_range(everything, START.isoformat(), LAST.isoformat(), resources, instance=instance,
                               selection=dg.AssetSelection.tag("cadence", "daily"), raise_on_error=False)
-    runs = {"daily": daily, "full": run("full"), "weekly": run("weekly", partition_key=WEEK)}
+    runs = {"daily": daily, "full": run("full"), "weekly": run("weekly", partition_key=WEEK),
+            "monthly": run("monthly", partition_key=MONTH.isoformat())}
     return generated, runs, warehouse
 
 
@@ -251,3 +254,90 @@ def test_customer_clv_inputs_of_the_week(expected, conn):
         "SELECT count(*) FILTER (WHERE predicted_clv_90d IS NULL "
         "OR abs(predicted_clv_90d - expected_purchases_90d * expected_avg_order_value) > 1e-9) "
         f"FROM gold.customer_clv_predictions WHERE as_of_date = '{WEEK_END}'").fetchall() == [(0,)]
+# --- the seed documents' remaining tables ----------------------------------------------------------
+def columns_of(want: dict[tuple, dict]) -> list[str]:
+    return list(next(iter(want.values())))
+
+
+def test_sales_performance_metrics(expected, conn):
+    want = seeds.sales_performance_metrics(expected)
+    assert len({c for _, c in want} - {None}) == 8  # (None: orders without a session of their day)
+    got = gold(conn, "sales_performance_metrics", ["date", "channel"], columns_of(want))
+    assert differences(want, got) == []
+
+
+def test_storefront_performance(expected, conn):
+    want = seeds.storefront_performance(expected)
+    assert {d for _, d in want} >= {"www.lumenmart.shop", "m.lumenmart.shop", "lumenmart.de"}
+    got = gold(conn, "storefront_performance", ["date", "domain"], columns_of(want))
+    assert differences(want, got) == []
+
+
+def test_weather_sales_daily_and_weather_impact(expected, conn):
+    want = seeds.weather_sales_daily(expected)
+    assert len(want) > 10 * DAYS and sum(m["revenue"] for m in want.values()) > 0
+    got = gold(conn, "weather_sales_daily", ["date", "country", "region"], columns_of(want))
+    assert differences(want, got) == []
+    impact = seeds.weather_impact(expected, MONTH)
+    assert any(m["revenue_temperature_corr"] is not None for m in impact.values())
+    got = gold(conn, "weather_impact", ["month", "country", "region"], columns_of(impact))
+    assert differences(impact, got) == []
+
+
+def test_subscription_performance(expected, conn):
+    want = seeds.subscription_performance(expected)
+    assert sum(m["cancelled_subscriptions"] for m in want.values()) > 0
+    assert sum(m["new_subscriptions"] for m in want.values()) > 0
+    got = gold(conn, "subscription_performance", ["date", "plan"], columns_of(want))
+    assert differences(want, got) == []
+
+
+def test_customer_product_interactions(expected, conn):
+    want = seeds.customer_product_interactions(expected)
+    segments = {m["top_customer_segment"] for m in want.values()}
+    assert {"New", "Low Value"} <= segments and any(m["inventory_turnover"] for m in want.values())
+    got = gold(conn, "customer_product_interactions", ["date", "product_id"], columns_of(want))
+    assert differences(want, got) == []
+
+
+def test_campaign_customer_segments(expected, conn):
+    want = seeds.campaign_customer_segments(expected)
+    assert {k[4] for k in want} >= {"New", "Low Value"}
+    keys = ["date", "utm_source", "utm_medium", "utm_campaign", "customer_segment"]
+    assert differences(want, gold(conn, "campaign_customer_segments", keys, columns_of(want))) == []
+
+
+def test_customer_segmentation_of_the_week(expected, conn):
+    lifetime = ref.user_lifetime_metrics(expected, WEEK_END)
+    categories = seeds.purchase_diversity(expected, WEEK_END)
+    want = {(as_of, user): {
+        "value_segment": m["value_segment"], "activity_status": m["activity_status"],
+        "distinct_categories": categories.get(user, 0),
+        "purchase_diversity": seeds.diversity_label(categories.get(user, 0)),
+        "total_spend": m["total_revenue"], "total_transactions": m["total_orders"],
+        "last_purchase_date": m["last_order_date"], "days_since_last_purchase": m["days_since_last_order"],
+    } for (as_of, user), m in lifetime.items()}
+    assert {m["purchase_diversity"] for m in want.values()} >= {"Single Category", "Few Categories"}
+    got = fetch(conn, f"SELECT as_of_date, customer_id, {', '.join(columns_of(want))} "
+                      f"FROM gold.customer_segmentation WHERE as_of_date = '{WEEK_END}'", 2)
+    assert differences(want, got) == []
+
+
+def test_raw_validation_of_the_month(conn):
+    got = conn.execute("SELECT count(*), count(*) FILTER (WHERE matches) FROM gold.raw_validation").fetchone()
+    assert got == (DAYS, DAYS)  # every loaded day of January: gold = the recomputation from bronze
+
+
+def test_product_revenue_payment_analysis_of_the_month(expected, conn):
+    want = seeds.product_revenue_payment_analysis(expected, MONTH)
+    assert len({k[2] for k in want}) == 5  # every payment method
+    keys = ["month", "category", "payment_method"]
+    got = gold(conn, "product_revenue_payment_analysis", keys, columns_of(want))
+    assert differences(want, got) == []
+
+
+def test_pricing_insights_of_the_first_month(expected, conn):
+    want = seeds.pricing_insights(expected, MONTH)
+    assert {m["pricing_action"] for m in want.values()} >= {"hold"}
+    got = gold(conn, "pricing_insights", ["month", "product_id"], columns_of(want))
+    assert differences(want, got) == []

@@ -370,6 +370,50 @@ def test_optional_files_have_rows(week: Path) -> None:
     assert len(subs) > 0 and set(subs.status) <= {"active", "paused", "cancelled"}
 
 
+def test_weather_covers_every_sessions_region_every_day(week: Path) -> None:
+    weather, sessions = load(week, "weather"), load(week, "sessions")
+    assert not weather.duplicated(["date", "country", "region"]).any()
+    assert (weather.date == weather.drop_date).all()
+    assert set(zip(sessions.country, sessions.region)) <= set(zip(weather.country, weather.region))
+    rainy = num(weather.precipitation_mm) > 1
+    assert 0.1 < rainy.mean() < 0.6  # rainy and dry days in every week
+    assert set(weather.condition) >= {"sunny", "cloudy", "rain"}
+
+
+def test_subscriptions_are_a_delta_of_every_kind_of_change(week: Path) -> None:
+    subs = load(week, "subscriptions")
+    first = subs[subs.drop_date == subs.drop_date.min()]
+    # day one carries the book the shop already had (started before it), active or paused
+    assert len(first) > 100 and set(first.status) == {"active", "paused"}
+    later = subs[subs.drop_date > subs.drop_date.min()]
+    assert not subs.duplicated(["drop_date", "subscription_id"]).any()
+    history = subs.sort_values(["drop_date"]).groupby("subscription_id")
+    plans, statuses = history.plan.agg(list), history.status.agg(list)
+    new = later[~later.subscription_id.isin(first.subscription_id)].drop_duplicates("subscription_id")
+    assert len(new) > 0 and (utc(new.started_at).dt.strftime("%Y-%m-%d") == new.drop_date).all()
+    assert any(len(set(p)) > 1 for p in plans)  # a plan change
+    assert any("cancelled" in s for s in statuses) and any("paused" in s[1:] for s in statuses)
+    # a row is written only when something changed, and a cancelled subscription stays cancelled
+    for sub_id, s in statuses.items():
+        assert all(a != b or p != q for a, b, p, q in zip(s, s[1:], plans[sub_id], plans[sub_id][1:])), sub_id
+        assert "cancelled" not in s[:-1], sub_id
+    cancelled = subs[subs.status == "cancelled"]
+    assert (cancelled.cancelled_at != "").all()
+    assert (subs[subs.status != "cancelled"].cancelled_at == "").all()
+    assert (utc(cancelled.cancelled_at).dt.strftime("%Y-%m-%d") == cancelled.drop_date).all()
+
+
+def test_pageviews_are_on_more_than_one_storefront(week: Path) -> None:
+    views = load(week, "pageviews")
+    share = views.domain.value_counts(normalize=True)
+    assert share.index[0] == "www.lumenmart.shop" and 0.6 < share.iloc[0] < 0.9
+    assert set(share.index) == {"www.lumenmart.shop", "m.lumenmart.shop", "lumenmart.de"}
+    # each session browses one storefront, and every event table agrees with its pageviews
+    assert (views.groupby("session_id").domain.nunique() == 1).all()
+    clicks = load(week, "clicks").merge(views[["session_id", "domain"]].drop_duplicates(), on="session_id")
+    assert (clicks.domain_x == clicks.domain_y).all()
+
+
 # --- faults --------------------------------------------------------------------------------
 
 

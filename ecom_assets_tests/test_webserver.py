@@ -228,4 +228,5 @@ def test_sensors_and_schedules(repository):
         "daily_schedule": ("0 1 * * *", "UTC"),
         "weekly_schedule": ("0 2 * * 0", "UTC"),
         "monthly_schedule": ("0 3 1 * *", "UTC"),
+        "archive_schedule": ("0 4 1 * *", "UTC"),
     }

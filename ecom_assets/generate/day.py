@@ -22,7 +22,6 @@ from ecom_assets.generate.ids import row_ids
 from ecom_assets.generate.pages import Pages
 from ecom_assets.generate.pageviews import PageRows, build_pageviews
 from ecom_assets.generate.people import Users, user_ids, user_rows
-from ecom_assets.generate.reference import DOMAIN
 from ecom_assets.generate.returns import ReturnBook, restocked_units, return_rows
 from ecom_assets.generate.sessions import Sessions, make_sessions
 
@@ -111,7 +110,7 @@ def simulate_day(w: World, d: date) -> Tables:
     tables["products"] = catalog.product_rows(cat)
     tables["users"] = user_rows(users, users.end_day(d, day_rng(seed, d, "users")))
     subs = w.subscriptions
-    changed = subs.day(d, o.user[~o.cancelled], day_rng(seed, d, "subscriptions"))
+    changed = subs.day(d, o.user[~o.cancelled], day_rng(seed, d, "subscriptions"), users.n)
     tables["subscriptions"] = subs.rows(changed, user_ids(subs.user[changed]))
     tables["weather"] = weather_rows(d, day_rng(seed, d, "weather"))
     per_camp = np.bincount(s.campaign[s.campaign >= 0], minlength=len(camps))
@@ -147,7 +146,7 @@ def _web_events(
         "user_id": s.columns["user_id"].take(ts),
         "session_id": s.columns["session_id"].take(ts),
         "time": fmt.timestamps(ms, s.offset_min[session]),
-        "domain": fmt.const(DOMAIN, len(pv)),
+        "domain": s.domains(session),
         "path": pages.paths.take(pa.array(path)),
         "hash": pc.if_else(pa.array(on_page), p.hash.take(at), none) if len(p.hash) else none,
         "query": pc.if_else(pa.array(on_page), p.query.take(at), none) if len(p.query) else none,

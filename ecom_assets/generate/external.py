@@ -13,6 +13,8 @@ from ecom_assets.generate import fmt, reference
 PLANS = [("basic", 499), ("plus", 999), ("premium", 1999)]
 STATUSES = ["active", "paused", "cancelled"]
 ACTIVE, PAUSED, CANCELLED = range(3)
+BOOK_SHARE = 0.25  # of the users known on day one, subscribed before it
+CHURN_PER_DAY, PAUSE_PER_DAY, SWITCH_PER_DAY = 0.003, 0.003, 0.01  # shares of active subscriptions
 _CONDITIONS = ["sunny", "cloudy", "rain", "snow", "storm"]
 
 
@@ -48,30 +50,55 @@ class Subscriptions:
         self.status = np.zeros(0, np.int64)
         self.started = np.zeros(0, np.int64)  # ms since epoch
         self.cancelled = np.full(0, -1, np.int64)
+        self.seeded = False  # the first day writes the existing book
 
-    def day(self, d: date, buyers: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Apply the day's changes and sign-ups; return indices of rows to write."""
+    def day(self, d: date, buyers: np.ndarray, rng: np.random.Generator, known_users: int = 0) -> np.ndarray:
+        """Apply the day's changes and sign-ups; return indices of rows to write.
+
+        The first day also writes the book the shop already had: a share of the ``known_users``
+        (users registered so far) subscribed during the year before, most of them active.
+        """
         day_ms = fmt.day_start_ms(d)
+        if not self.seeded:
+            self.seeded = True
+            book = np.sort(rng.choice(known_users, int(known_users * BOOK_SHARE), replace=False))
+            self._add(book, rng, day_ms - rng.integers(1, 365 * 86_400_000, len(book)))
+            self.status[rng.random(len(book)) < 0.08] = PAUSED
+            return np.arange(len(book))
         u = rng.random(len(self.status))
-        old = self.status.copy()
+        old, old_plan = self.status.copy(), self.plan.copy()
         active, paused = old == ACTIVE, old == PAUSED
-        self.status[active & (u < 0.004)] = CANCELLED
-        self.status[active & (u >= 0.004) & (u < 0.007)] = PAUSED
+        # per day: about 9 % of active subscriptions cancel in a month, 9 % pause, a quarter change plan
+        cancel = CHURN_PER_DAY
+        pause = cancel + PAUSE_PER_DAY
+        switch = pause + SWITCH_PER_DAY
+        self.status[active & (u < cancel)] = CANCELLED
+        self.status[active & (u >= cancel) & (u < pause)] = PAUSED
+        switching = np.flatnonzero(active & (u >= pause) & (u < switch))
+        # an upgrade twice as often as a downgrade; the lowest plan can only go up, the highest down
+        up = rng.random(len(switching)) < 2 / 3
+        plan = self.plan[switching]
+        up = (plan == 0) | (up & (plan < len(PLANS) - 1))
+        self.plan[switching] = np.where(up, plan + 1, plan - 1)
         self.status[paused & (u < 0.05)] = ACTIVE
         self.status[paused & (u >= 0.05) & (u < 0.06)] = CANCELLED
         ended = (self.status == CANCELLED) & (old != CANCELLED)
         self.cancelled[ended] = day_ms + rng.integers(0, 86_400_000, int(ended.sum()))
-        changed = np.flatnonzero(self.status != old)
+        changed = np.flatnonzero((self.status != old) | (self.plan != old_plan))
         new_users = np.unique(buyers[rng.random(len(buyers)) < 0.04])
         new_users = new_users[~np.isin(new_users, self.user)]
-        k = len(new_users)
         first = len(self.user)
-        self.user = np.r_[self.user, new_users]
+        self._add(new_users, rng, day_ms + rng.integers(0, 86_400_000, len(new_users)))
+        return np.r_[changed, np.arange(first, len(self.user))]
+
+    def _add(self, users: np.ndarray, rng: np.random.Generator, started_ms: np.ndarray) -> None:
+        """New active subscriptions of ``users``, started at ``started_ms``."""
+        k = len(users)
+        self.user = np.r_[self.user, users]
         self.plan = np.r_[self.plan, rng.choice(3, k, p=[0.5, 0.35, 0.15])]
         self.status = np.r_[self.status, np.zeros(k, np.int64)]
-        self.started = np.r_[self.started, day_ms + rng.integers(0, 86_400_000, k)]
+        self.started = np.r_[self.started, started_ms]
         self.cancelled = np.r_[self.cancelled, np.full(k, -1, np.int64)]
-        return np.r_[changed, np.arange(first, first + k)]
 
     def rows(self, idx: np.ndarray, user_ids: pa.Array) -> dict[str, pa.Array]:
         """``subscription_table.csv`` columns of the given subscriptions (user ids formatted)."""

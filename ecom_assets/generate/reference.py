@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 DOMAIN = "www.lumenmart.shop"
+# The storefronts a session can browse (index 0, the main shop, is the default): the mobile site and
+# the German country shop.
+STOREFRONTS = [DOMAIN, "m.lumenmart.shop", "lumenmart.de"]
 
 # country, weight, UTC offset (minutes, for the offset-timestamp form), IPv4 first octets,
 # IPv6 prefix, regions as (region, weight, mean temperature °C, cities).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -48,10 +48,30 @@ class Sessions:
     landing_target: np.ndarray
     offset_min: np.ndarray  # 0, or the UTC offset used to write this session's times
     columns: dict[str, pa.Array]
+    storefront: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # into STOREFRONTS
 
     @property
     def n(self) -> int:
         return len(self.user)
+
+    def domains(self, session: np.ndarray) -> pa.StringArray:
+        """The ``domain`` column of events of the given sessions: each session browses one storefront."""
+        return fmt.pick(reference.STOREFRONTS, self.storefront[session])
+
+
+MOBILE_SITE_SHARE = 0.4  # of mobile-platform sessions, on the mobile site
+COUNTRY_SHOP_SHARE = 0.3  # of German sessions, on the country shop
+
+
+def storefronts(platform: np.ndarray, country: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each session's storefront: mostly the main shop; some mobile visits on the mobile site, some
+    German visits on the country shop."""
+    u = rng.random(len(platform))
+    out = np.zeros(len(platform), np.int64)
+    out[(platform == reference.PLATFORMS.index("mobile")) & (u < MOBILE_SITE_SHARE)] = 1
+    german = country == reference.COUNTRY_CODES.index("DE")
+    out[german & (u >= 1 - COUNTRY_SHOP_SHARE)] = 2
+    return out
 
 
 def make_sessions(
@@ -119,6 +139,7 @@ def make_sessions(
         user, is_new, starts, platform, city, channel, variant, campaign, landing_kind, target, offset_min, {}
     )
     s.columns = _columns(s, camps, pages, country, ref_choice, d, seed, rng)
+    s.storefront = storefronts(platform, country, rng)  # drawn last: earlier draws do not move
     return s
 
 

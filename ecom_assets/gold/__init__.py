@@ -4,18 +4,28 @@ from ecom_assets.gold import (
     affinity,
     attribution,
     customer,
+    customer_segmentation,
     customer_value,
     engagement,
     marketing,
     monthly,
     orders,
+    pricing,
     product,
+    product_interactions,
     sales,
+    segments,
+    storefronts,
+    subscriptions,
     trends,
+    weather,
 )
 
 _DOMAINS = (sales, orders, trends, product, marketing, engagement, customer, monthly)
+# the tables named by the shops' seed documents
+_SEED_TABLES = (storefronts, product_interactions, segments, customer_segmentation, subscriptions, weather,
+                pricing)  # fmt: skip
 _BEYOND = (attribution, affinity, customer_value)  # multi-touch attribution, basket affinity, predicted CLV
 
-assets = [a for domain in (*_DOMAINS, *_BEYOND) for a in domain.assets]
-asset_checks = [c for domain in (*_DOMAINS, *_BEYOND) for c in domain.asset_checks]
+assets = [a for domain in (*_DOMAINS, *_SEED_TABLES, *_BEYOND) for a in domain.assets]
+asset_checks = [c for domain in (*_DOMAINS, *_SEED_TABLES, *_BEYOND) for c in domain.asset_checks]

@@ -23,6 +23,15 @@ RFM_SEGMENTS = {
     "Hibernating": "hibernating",
 }
 VALUE_SEGMENTS = ("High Value", "Medium Value", "Low Value")
+# value_segment: historic_clv (revenue − refunds) at least this much, first match wins, else Low Value.
+VALUE_SEGMENT_FLOORS = (("High Value", 1000), ("Medium Value", 200))
+
+
+def value_segment(clv: str) -> str:
+    """SQL of the value segment of a historic CLV (the one definition, also used by the daily tables)."""
+    whens = " ".join(f"WHEN {clv} >= {floor} THEN '{name}'" for name, floor in VALUE_SEGMENT_FLOORS)
+    return f"CASE {whens} ELSE 'Low Value' END"
+
 ACTIVITY_STATUSES = ("Active", "Lapsing", "Dormant", "Inactive")
 
 USER_LIFETIME_SQL = f"""
@@ -89,8 +98,7 @@ SELECT
     CAST(last_order_date - first_order_date AS BIGINT) AS lifespan_days,
     CAST(clv AS DECIMAL(18,4)) AS historic_clv,
     CAST(favorite_category AS VARCHAR) AS favorite_category,
-    CAST(CASE WHEN clv >= 1000 THEN 'High Value' WHEN clv >= 200 THEN 'Medium Value' ELSE 'Low Value' END
-         AS VARCHAR) AS value_segment,
+    CAST({value_segment("clv")} AS VARCHAR) AS value_segment,
     CAST(CASE WHEN days_since_last_order <= 30 THEN 'Active' WHEN days_since_last_order <= 90 THEN 'Lapsing'
               WHEN days_since_last_order <= 365 THEN 'Dormant' ELSE 'Inactive' END
          AS VARCHAR) AS activity_status,

@@ -118,7 +118,8 @@ product_performance = period_asset(
 )
 
 
-def _revenue_matches_fact_sales(table: str) -> Claim:
+def revenue_matches_fact_sales(table: str) -> Claim:
+    """For every month, the table's revenue adds up to the month's fact_sales sale rows."""
     return Claim(
         table,
         "revenue_matches_silver_fact_sales",
@@ -142,5 +143,5 @@ asset_checks = claim_checks(
     accepted_values(
         PRODUCT_TABLE, "recommendation_is_accepted", "recommendation", RECOMMENDATIONS, keys=["month"]
     ),
-    *(_revenue_matches_fact_sales(t) for t in (CATEGORY_TABLE, PRODUCT_TABLE)),
+    *(revenue_matches_fact_sales(t) for t in (CATEGORY_TABLE, PRODUCT_TABLE)),
 )

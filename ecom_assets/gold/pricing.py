@@ -1,0 +1,136 @@
+"""Monthly gold tables of the medallion seed's pricing insights: category revenue by payment method,
+and each product's price, discount depth, elasticity and pricing action.
+
+Both read the month's sale rows of ``silver.fact_sales`` (gross: returns do not reduce them), like
+``monthly_products``; pricing_insights takes margin_pct and days_of_inventory from
+gold.product_performance (one definition) and the previous month from silver.
+"""
+
+import dagster as dg
+
+from ecom_assets.checks import Claim, accepted_values, claim_checks, unique_key
+from ecom_assets.gold.common import gold_key
+from ecom_assets.gold.monthly_products import revenue_matches_fact_sales
+from ecom_assets.gold.periodic import period_asset, silver_deps
+
+PRICING_ACTIONS = ("raise_price", "discount", "hold")
+# The month and the one before it (the previous month end's list price and sales).
+WITH_PREVIOUS_MONTH = dg.TimeWindowPartitionMapping(-1, 0, allow_nonexistent_upstream_partitions=True)
+
+PRODUCT_REVENUE_PAYMENT_SQL = """
+WITH by_method AS (
+    SELECT p.category, f.payment_method, sum(f.total_amount) AS revenue,
+           count(DISTINCT f.order_id) AS orders, sum(f.quantity) AS units
+    FROM silver.fact_sales AS f
+    LEFT JOIN silver.dim_product AS p ON p.date = f.date AND p.product_id = f.product_id
+    WHERE f.date >= $start AND f.date < $end AND f.line_type = 'sale'
+    GROUP BY ALL
+)
+SELECT
+    CAST($start AS DATE) AS month,
+    CAST(category AS VARCHAR) AS category,
+    CAST(payment_method AS VARCHAR) AS payment_method,
+    CAST(revenue AS DECIMAL(18,4)) AS revenue,
+    CAST(orders AS BIGINT) AS orders,
+    CAST(units AS BIGINT) AS units,
+    CAST(100 * revenue / NULLIF(sum(revenue) OVER (PARTITION BY category), 0) AS DOUBLE) AS revenue_share_pct
+FROM by_method
+ORDER BY ALL
+"""
+
+PRICING_INSIGHTS_SQL = """
+WITH list_prices AS (  -- each product's list price in its last catalogue snapshot of the month
+    SELECT CAST(date_trunc('month', date) AS DATE) AS month, product_id,
+           arg_max(list_price, date) AS list_price
+    FROM silver.dim_product
+    WHERE date >= CAST($start AS DATE) - INTERVAL 1 MONTH AND date < $end
+    GROUP BY ALL
+), previous_sales AS (
+    SELECT product_id, sum(total_amount) AS revenue, sum(quantity) AS units
+    FROM silver.fact_sales
+    WHERE date >= CAST($start AS DATE) - INTERVAL 1 MONTH AND date < $start AND line_type = 'sale'
+    GROUP BY ALL
+), measures AS (
+    SELECT pp.product_id, pp.product_name, pp.units, pp.margin_pct, pp.days_of_inventory,
+           cur.list_price, prev.list_price AS previous_list_price,
+           pp.revenue / NULLIF(pp.units, 0) AS avg_selling_price,
+           coalesce(ps.units, 0) AS previous_units,
+           ps.revenue / NULLIF(ps.units, 0) AS previous_avg_selling_price
+    FROM gold.product_performance AS pp
+    LEFT JOIN list_prices AS cur ON cur.month = $start AND cur.product_id = pp.product_id
+    LEFT JOIN list_prices AS prev ON prev.month = CAST($start AS DATE) - INTERVAL 1 MONTH
+                                 AND prev.product_id = pp.product_id
+    LEFT JOIN previous_sales AS ps ON ps.product_id = pp.product_id
+    WHERE pp.month = $start
+)
+SELECT
+    CAST($start AS DATE) AS month,
+    CAST(product_id AS VARCHAR) AS product_id,
+    CAST(product_name AS VARCHAR) AS product_name,
+    CAST(list_price AS DECIMAL(18,4)) AS list_price,
+    CAST(avg_selling_price AS DOUBLE) AS avg_selling_price,
+    CAST(units AS BIGINT) AS units,
+    CAST(previous_units AS BIGINT) AS previous_units,
+    CAST((list_price - avg_selling_price) / NULLIF(list_price, 0) * 100 AS DOUBLE) AS discount_depth_pct,
+    CAST(margin_pct AS DOUBLE) AS margin_pct,
+    CAST((list_price - previous_list_price) / NULLIF(previous_list_price, 0) * 100 AS DOUBLE)
+        AS price_change_pct,
+    CAST(CASE WHEN units > 0 AND previous_units > 0 AND avg_selling_price <> previous_avg_selling_price THEN
+         ((units - previous_units) / previous_units * 100)
+         / ((avg_selling_price - previous_avg_selling_price) / previous_avg_selling_price * 100)
+         END AS DOUBLE)
+        AS price_elasticity,
+    CAST(CASE WHEN margin_pct < 15 AND units >= previous_units THEN 'raise_price'
+              WHEN days_of_inventory > 120 THEN 'discount'
+              ELSE 'hold' END AS VARCHAR) AS pricing_action
+FROM measures
+ORDER BY product_id
+"""
+
+_PAYMENTS, _PRICING = "gold.product_revenue_payment_analysis", "gold.pricing_insights"
+assets = [
+    period_asset(
+        "monthly",
+        "product_revenue_payment_analysis",
+        PRODUCT_REVENUE_PAYMENT_SQL,
+        "One row per (month, category, payment_method) of the month's fact_sales sale rows (category from "
+        "dim_product of the sale day, NULL when unknown; the order's payment method): gross revenue, orders, "
+        "units, and revenue_share_pct = the method's share of the category's revenue that month (%).",
+        silver_deps(("fact_sales", "dim_product")),
+        "product",
+        {"revenue": "SUM(revenue)", "categories": "COUNT(DISTINCT category)"},
+    ),
+    period_asset(
+        "monthly",
+        "pricing_insights",
+        PRICING_INSIGHTS_SQL,
+        "One row per (month, product_id) of product_performance: list_price of the product's last catalogue "
+        "snapshot in the month, avg_selling_price = revenue / units, discount_depth_pct, margin_pct, "
+        "price_change_pct vs the previous month's last list price, price_elasticity = % change of units / % "
+        "change of avg_selling_price vs the previous month (NULL when either month has no sales or the price "
+        "did not change), pricing_action: raise_price (margin_pct < 15 and units >= the previous month's, "
+        "0 when unsold or unknown), discount (days_of_inventory > 120), else hold.",
+        [
+            *silver_deps(("fact_sales", "dim_product"), WITH_PREVIOUS_MONTH),
+            dg.AssetDep(gold_key("product_performance")),
+        ],
+        "product",
+        {f"{a}_products": f"count(*) FILTER (WHERE pricing_action = '{a}')" for a in PRICING_ACTIONS},
+    ),
+]
+
+asset_checks = claim_checks(
+    unique_key(_PAYMENTS, "one_row_per_category_and_method", ["month", "category", "payment_method"]),
+    revenue_matches_fact_sales(_PAYMENTS),
+    Claim(
+        _PAYMENTS,
+        "shares_add_up_to_100",
+        "For every month and category with revenue, revenue_share_pct adds up to 100.",
+        f"""SELECT month, category, sum(revenue_share_pct) AS total_share FROM {_PAYMENTS}
+        GROUP BY ALL HAVING sum(revenue) > 0 AND abs(sum(revenue_share_pct) - 100) > 1e-6""",
+    ),
+    unique_key(_PRICING, "one_row_per_product", ["month", "product_id"]),
+    accepted_values(
+        _PRICING, "pricing_action_is_accepted", "pricing_action", PRICING_ACTIONS, keys=["month"]
+    ),
+)

@@ -1,0 +1,132 @@
+"""Gold tables of external data: each region's day of sales beside its weather, and the monthly
+correlation of revenue with temperature and rain (the Kimball seed's external correlation)."""
+
+import dagster as dg
+
+from ecom_assets.checks import Claim, bounded, claim_checks, unique_key
+from ecom_assets.gold.common import gold_key
+from ecom_assets.gold.periodic import period_asset
+from ecom_assets.silver.facts import VALID
+from ecom_assets.sql_asset import sql_asset
+
+RAINY_MM = 1  # a rainy day has more than this precipitation
+MIN_DAYS_FOR_CORRELATION = 3
+
+WEATHER_SALES_DAILY_SQL = f"""
+WITH sessions AS (
+    SELECT date, country, region, count(DISTINCT session_id) AS sessions
+    FROM silver.sessions WHERE date >= $start AND date < $end GROUP BY ALL
+), orders AS (  -- valid orders by the geography of their session of the same day
+    SELECT o.date, s.country, s.region, count(DISTINCT o.order_id) AS orders, sum(o.total_price) AS revenue
+    FROM silver.orders AS o JOIN silver.sessions AS s ON s.session_id = o.session_id AND s.date = o.date
+    WHERE o.date >= $start AND o.date < $end AND o.{VALID}
+    GROUP BY ALL
+)
+SELECT
+    CAST(w.date AS DATE) AS date,
+    CAST(w.country AS VARCHAR) AS country,
+    CAST(w.region AS VARCHAR) AS region,
+    CAST(coalesce(o.revenue, 0) AS DECIMAL(18,4)) AS revenue,
+    CAST(coalesce(o.orders, 0) AS BIGINT) AS orders,
+    CAST(coalesce(s.sessions, 0) AS BIGINT) AS sessions,
+    CAST(w.temperature_c AS DOUBLE) AS temperature_c,
+    CAST(w.precipitation_mm AS DOUBLE) AS precipitation_mm,
+    CAST(w.condition AS VARCHAR) AS condition
+FROM silver.weather AS w
+LEFT JOIN orders AS o ON o.date = w.date AND o.country = w.country AND o.region = w.region
+LEFT JOIN sessions AS s ON s.date = w.date AND s.country = w.country AND s.region = w.region
+WHERE w.date >= $start AND w.date < $end
+ORDER BY ALL
+"""
+
+
+def correlation(x: str, y: str) -> str:
+    """SQL of Pearson's r of two columns, NULL with fewer than 3 pairs or a constant column."""
+    pairs = f"count(*) FILTER (WHERE {x} IS NOT NULL AND {y} IS NOT NULL)"
+    return (
+        f"CASE WHEN {pairs} >= {MIN_DAYS_FOR_CORRELATION} AND max({x}) > min({x}) AND max({y}) > min({y}) "
+        f"THEN corr(CAST({x} AS DOUBLE), CAST({y} AS DOUBLE)) END"
+    )
+
+
+WEATHER_IMPACT_SQL = f"""
+SELECT
+    CAST($start AS DATE) AS month,
+    CAST(country AS VARCHAR) AS country,
+    CAST(region AS VARCHAR) AS region,
+    CAST(count(*) AS BIGINT) AS days,
+    CAST(count(*) FILTER (WHERE precipitation_mm > {RAINY_MM}) AS BIGINT) AS rainy_days,
+    CAST(sum(revenue) AS DECIMAL(18,4)) AS revenue,
+    CAST({correlation("revenue", "temperature_c")} AS DOUBLE) AS revenue_temperature_corr,
+    CAST({correlation("revenue", "precipitation_mm")} AS DOUBLE) AS revenue_precipitation_corr,
+    CAST(100 * avg(revenue) FILTER (WHERE precipitation_mm > {RAINY_MM}) / NULLIF(avg(revenue), 0) AS DOUBLE)
+        AS rainy_day_revenue_index
+FROM gold.weather_sales_daily
+WHERE date >= $start AND date < $end
+GROUP BY country, region
+ORDER BY country, region
+"""
+
+_DAILY, _MONTHLY = "gold.weather_sales_daily", "gold.weather_impact"
+assets = [
+    sql_asset(
+        layer="gold",
+        name="weather_sales_daily",
+        sql=WEATHER_SALES_DAILY_SQL,
+        description=(
+            "One row per (day, country, region) with a weather row (silver.weather): revenue and orders of "
+            "the "
+            "day's valid orders by the geography of their session of the same day, and the region's "
+            "sessions, "
+            "beside temperature_c, precipitation_mm and condition (0 for a region without sales)."
+        ),
+        deps=[dg.AssetKey(["silver", t]) for t in ("weather", "orders", "sessions")],
+        group="external",
+        kpis={"regions": "COUNT(*)", "revenue": "SUM(revenue)", "mean_temperature_c": "avg(temperature_c)"},
+    ),
+    period_asset(
+        "monthly",
+        "weather_impact",
+        WEATHER_IMPACT_SQL,
+        "One row per (month, country, region) of weather_sales_daily: days with weather, Pearson correlation "
+        "of daily revenue with temperature and with precipitation (NULL with fewer than 3 days or a constant "
+        "series), rainy_day_revenue_index = mean revenue of days with precipitation_mm > 1 / mean revenue of "
+        "the month's days with weather × 100 (NULL without a rainy day).",
+        [dg.AssetDep(gold_key("weather_sales_daily"))],
+        "external",
+        {
+            "regions": "COUNT(*)",
+            "mean_temperature_corr": "avg(revenue_temperature_corr)",
+            "mean_rainy_day_revenue_index": "avg(rainy_day_revenue_index)",
+        },
+    ),
+]
+
+asset_checks = claim_checks(
+    unique_key(_DAILY, "one_row_per_region", ["date", "country", "region"]),
+    Claim(
+        _DAILY,
+        "revenue_matches_regional_sales",
+        "Per (day, country, region), revenue equals regional_sales' revenue (0 when it has no row).",
+        f"""SELECT w.date, w.country, w.region, w.revenue, r.revenue AS regional_revenue
+        FROM {_DAILY} AS w LEFT JOIN gold.regional_sales AS r
+          ON r.date = w.date AND r.country = w.country AND r.region = w.region
+        WHERE w.revenue <> coalesce(r.revenue, 0)""",
+        reads=["gold.regional_sales"],
+    ),
+    bounded(
+        _DAILY,
+        "measures_are_not_negative",
+        ["revenue", "orders", "sessions", "precipitation_mm"],
+        ["date", "country", "region"],
+    ),
+    unique_key(_MONTHLY, "one_row_per_region", ["month", "country", "region"]),
+    bounded(
+        _MONTHLY,
+        "correlations_are_between_minus_1_and_1",
+        ["revenue_temperature_corr", "revenue_precipitation_corr"],
+        ["month", "country", "region"],
+        low=-1.000001,
+        high=1.000001,
+    ),
+)

@@ -19,6 +19,7 @@ from ecom_assets.generate import fmt
 from ecom_assets.generate.ids import fault_id
 from ecom_assets.generate.writer import ExtraRow, format_row
 from ecom_assets.schema import QUARANTINE_REASONS, RESTATEMENT_DAYS, TABLES_BY_NAME
+from ecom_assets.settings import start_date
 
 REASONS = QUARANTINE_REASONS  # every reason silver quarantines a row for: the faults below inject each
 Tables = dict[str, dict[str, pa.Array]]
@@ -151,14 +152,23 @@ def _barter_order(f: _Injector) -> None:
 def _late_events(f: _Injector) -> None:
     """Two pageviews and a whole order (with its lines) dated more than the restatement window ago:
     copies of today's rows under new keys, moved back RESTATEMENT_DAYS + 1 days and 2 hours (so the
-    event day is 4 or 5 days before the drop in any time zone)."""
+    event day is 4 or 5 days before the drop in any time zone). Near the first daily partition
+    (``ECOM_START_DATE``) such a day has no partition: the rows are then ``out_of_range``, and on
+    the one drop where the day could fall either side of it none are injected."""
     back = timedelta(days=RESTATEMENT_DAYS + 1, hours=2)
+    first_day = date.fromisoformat(start_date())
+    if f.d - timedelta(days=RESTATEMENT_DAYS + 2) >= first_day:
+        reason = "late_event"
+    elif f.d - timedelta(days=RESTATEMENT_DAYS + 1) < first_day:
+        reason = "out_of_range"
+    else:
+        return
     for _ in range(2):
         if not f.n("pageviews"):
             break
         row = f.copy("pageviews", int(f.rng.integers(0, f.n("pageviews"))))
         t = _moved(row["time"], back)
-        f.add("pageviews", "late_event", row=row, column="time", value=t)
+        f.add("pageviews", reason, row=row, column="time", value=t)
     i = _valid_order(f.tables, f.rng)
     if i is None:
         return
@@ -170,9 +180,9 @@ def _late_events(f: _Injector) -> None:
     ):
         line = f.copy("order_line_items", int(j))
         line.update(order_id=_fault_order_id(f.d, 1), time=t)
-        f.add("order_line_items", "late_event", row=line, column="time", value=t)
+        f.add("order_line_items", reason, row=line, column="time", value=t)
     order.update(order_id=_fault_order_id(f.d, 1), time=t, is_first_purchase="0")
-    f.add("orders", "late_event", row=order, column="time", value=t)
+    f.add("orders", reason, row=order, column="time", value=t)
 
 
 def _stale_state(f: _Injector) -> None:

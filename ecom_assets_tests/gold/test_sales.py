@@ -64,7 +64,11 @@ def commerce_db() -> duckdb.DuckDBPyConnection:
 
 
 def test_daily_business_metrics_has_a_row_per_day_from_valid_orders_and_sessions():
-    got = result_rows(commerce_db(), sales.DAILY_BUSINESS_METRICS)
+    conn = commerce_db()
+    # the drop of D1 + 3 is loaded (D1 is final); D2 and D3 wait for theirs (provisional)
+    conn.execute("INSERT INTO meta.drop_loads VALUES ('orders', ?, 0, 'x', now()), "
+                 "('users', ?, 0, 'x', now())", [D1 + timedelta(days=3), D2 + timedelta(days=3)])
+    got = result_rows(conn, sales.DAILY_BUSINESS_METRICS)
     assert got == [
         # valid: o1 100 + o2 50.50 + o4 30.25 + o5 19.25 = 200.00 (o3 cancelled, o7 is D4)
         {"date": D1, "total_revenue": Decimal("200.0000"), "total_orders": 4,
@@ -74,14 +78,17 @@ def test_daily_business_metrics_has_a_row_per_day_from_valid_orders_and_sessions
          "new_customers": 2,  # u1 (o1), u5 (o5); u2's first purchase o3 was cancelled
          "repeat_customers": 1,  # distinct buyers u1, u2, u5 = 3 − 2
          "total_discount": Decimal("12.0000"),  # 10 + 0 + 2 + 0
-         "total_shipping": Decimal("14.7500")},  # 5 + 4.5 + 2.25 + 3
+         "total_shipping": Decimal("14.7500"),  # 5 + 4.5 + 2.25 + 3
+         "is_provisional": False},
         {"date": D2, "total_revenue": Decimal("0.0000"), "total_orders": 0, "total_sessions": 1,
          "total_users": 1, "conversion_rate": 0.0, "avg_order_value": None, "new_customers": 0,
-         "repeat_customers": 0, "total_discount": Decimal("0.0000"), "total_shipping": Decimal("0.0000")},
+         "repeat_customers": 0, "total_discount": Decimal("0.0000"), "total_shipping": Decimal("0.0000"),
+         "is_provisional": True},  # only another file's drop of D2 + 3 is recorded: orders stands for it
         # o6's session s1 started on D1: one order, no sessions → conversion NULL
         {"date": D3, "total_revenue": Decimal("12.0000"), "total_orders": 1, "total_sessions": 0,
          "total_users": 0, "conversion_rate": None, "avg_order_value": 12.0, "new_customers": 0,
-         "repeat_customers": 1, "total_discount": Decimal("0.0000"), "total_shipping": Decimal("0.0000")},
+         "repeat_customers": 1, "total_discount": Decimal("0.0000"), "total_shipping": Decimal("0.0000"),
+         "is_provisional": True},
     ]
 
 

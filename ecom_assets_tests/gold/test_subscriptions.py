@@ -132,9 +132,8 @@ def test_subscription_group_end_to_end(tmp_path):
     assert [tuple(r.values()) for r in got] == [(F0, None, None), (F1, Decimal("-10.0000"), 100.0)]
 
 
-def test_started_and_cancelled_fall_on_the_shops_day(monkeypatch):
-    monkeypatch.setenv("ECOM_TIMEZONE", "Europe/Berlin")
-    day = subscriptions.shop_day("ts")  # read at call time: the asset's query reads it at import
+def test_started_and_cancelled_fall_on_the_shops_day():
+    day = subscriptions.shop_day("ts", "Europe/Berlin")  # the asset's query uses ECOM_TIMEZONE
     conn = duckdb.connect()
     utc = ("2026-01-01 22:30", "2026-07-01 21:59", "2026-07-01 22:00")
     times = ", ".join(f"(TIMESTAMP '{t}')" for t in utc)

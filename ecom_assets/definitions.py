@@ -2,15 +2,19 @@
 
 import dagster as dg
 
-from ecom_assets import automation, bronze, gold, silver
+from ecom_assets import automation, bronze, gold, serving, silver
 from ecom_assets.resources import build_resources
 
+assets = automation.with_freshness_policies([*bronze.assets, *silver.assets, *gold.assets])
+# After each successful run, the partitions it wrote are published to the readers' snapshot.
+publish_job, publish_sensor = serving.publication(assets)
+
 defs = dg.Definitions(
-    assets=automation.with_freshness_policies([*bronze.assets, *silver.assets, *gold.assets]),
+    assets=assets,
     asset_checks=[*bronze.asset_checks, *silver.asset_checks, *gold.asset_checks],
-    jobs=automation.jobs,
+    jobs=[*automation.jobs, publish_job],
     schedules=automation.schedules,
-    sensors=automation.sensors,
+    sensors=[*automation.sensors, publish_sensor],
     resources=build_resources(),
     # DuckDB parallelizes inside a step; a process per step only adds seconds.
     executor=dg.in_process_executor,

@@ -29,3 +29,11 @@ def start_date() -> str:
 def duckdb_memory_limit() -> str:
     """DuckDB's memory limit for pipeline connections (``ECOM_DUCKDB_MEMORY_LIMIT``)."""
     return os.environ.get("ECOM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT)
+
+
+DEFAULT_SERVING = "data/serving.duckdb"
+
+
+def serving_path() -> str:
+    """The published read-only snapshot for readers (``ECOM_SERVING``); its Parquet folder sits next to it."""
+    return os.environ.get("ECOM_SERVING", DEFAULT_SERVING)

@@ -4,5 +4,11 @@ from ecom_assets.serving.publication import JOB_NAME, ServingSnapshot, publicati
 from ecom_assets.serving.snapshot import ServedTable, publish, snapshot_root
 
 __all__ = [
-    "JOB_NAME", "ServedTable", "ServingSnapshot", "publication", "publish", "served_tables", "snapshot_root",
+    "JOB_NAME",
+    "ServedTable",
+    "ServingSnapshot",
+    "publication",
+    "publish",
+    "served_tables",
+    "snapshot_root",
 ]

@@ -20,13 +20,17 @@ def streamlit_command(port: int, host: str) -> list[str]:
     ]  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8501)
     parser.add_argument(
         "--host", default="127.0.0.1", help="interface to listen on (default loopback: pages show customers)"
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     snapshot = Path(settings.serving_path())
     if not snapshot.exists():
         hint = "run the demo, or `dagster job execute -m ecom_assets.definitions -j publish_snapshot`"

@@ -164,6 +164,7 @@ def _refresh_views(
     """Rebuild the view file (temp file + rename) if the served tables or columns changed."""
     signature = json.dumps({k: schema[k] for k in sorted(schema)}, indent=1)
     marker = root / SCHEMA_FILE
+    root.mkdir(parents=True, exist_ok=True)
     if Path(serving).exists() and marker.exists() and marker.read_text() == signature:
         return
     temp = Path(serving).with_name(f".{Path(serving).name}.{uuid.uuid4().hex}.tmp")

@@ -2,8 +2,11 @@
 
 Layout under the snapshot folder (``ECOM_SERVING`` without ``.duckdb``, default ``data/serving``)::
 
-    <layer>/<table>/<partition column>=<partition key>/part.parquet   (partitioned tables)
-    <layer>/<table>/part.parquet                                      (unpartitioned tables)
+    <layer>/<table>/<partition key>.parquet   (partitioned tables: 2025-01-15.parquet)
+    <layer>/<table>/all.parquet               (unpartitioned tables)
+
+Plain file names, not Hive-style ``date=…`` folders: the partition column is inside every file,
+and Parquet readers that infer Hive partitions (pandas, pyarrow) would clash with it.
 
 A publication writes every changed file to a temp name first, then renames them all into place
 (``os.replace``, atomic per file), so a reader never opens a half-written file and the switch from
@@ -27,7 +30,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
-PART = "part.parquet"
+WHOLE = "all"  # the file name of an unpartitioned table
 SCHEMA_FILE = "_schema.json"
 
 
@@ -48,12 +51,10 @@ class ServedTable:
         return root / self.layer / self.name
 
     def file(self, root: Path, key: str | None) -> Path:
-        if self.partition_expr is None or key is None:
-            return self.folder(root) / PART
-        return self.folder(root) / f"{self.partition_expr}={key}" / PART
+        return self.folder(root) / f"{WHOLE if self.partition_expr is None or key is None else key}.parquet"
 
     def glob(self, root: Path) -> str:
-        return str(self.folder(root) / "*" / PART) if self.partition_expr else str(self.file(root, None))
+        return str(self.folder(root) / "*.parquet")
 
     def window_where(self, key: str) -> tuple[str, list[date]]:
         assert self.partitions_def is not None and self.partition_expr is not None
@@ -105,7 +106,7 @@ def _stage(
     """Write one partition's rows (possibly none) to a temp file next to its final place."""
     final = table.file(root, key)
     final.parent.mkdir(parents=True, exist_ok=True)
-    temp = final.with_name(f".{PART}.{uuid.uuid4().hex}.tmp")
+    temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")  # no reader globs hidden files
     where, params = ("true", []) if key is None or table.partition_expr is None else table.window_where(key)
     conn.execute(
         f"COPY (SELECT * FROM {table.target} WHERE {where}) TO {_literal(str(temp))} "
@@ -150,7 +151,7 @@ def publish(
         raise
     for temp, final in staged:  # the switch: renames only
         os.replace(temp, final)
-    served = {t.target: t for t in tables if t.target in schema and any(t.folder(root).rglob(PART))}
+    served = {t.target: t for t in tables if t.target in schema and any(t.folder(root).glob("*.parquet"))}
     _refresh_views(serving, root, {k: schema[k] for k in served}, served)
     return written
 

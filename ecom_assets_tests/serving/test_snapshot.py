@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -44,7 +45,7 @@ def total(serving: Path) -> float:
 
 
 def day_file(serving: Path, day: str) -> Path:
-    return snapshot_root(serving) / "gold" / "t" / f"date={day}" / "part.parquet"
+    return snapshot_root(serving) / "gold" / "t" / f"{day}.parquet"
 
 
 def test_first_publication_writes_one_parquet_file_per_partition(paths):
@@ -52,7 +53,8 @@ def test_first_publication_writes_one_parquet_file_per_partition(paths):
     assert run(warehouse, serving) == {"gold.t": 2, "silver.dim_x": 1}
     assert total(serving) == 8.0  # 1.50 + 2.50 + 4.00
     assert pq.read_table(day_file(serving, "2025-01-01")).num_rows == 2  # any Parquet reader
-    assert pq.read_table(snapshot_root(serving) / "silver" / "dim_x" / "part.parquet").num_rows == 2
+    assert pq.read_table(snapshot_root(serving) / "silver" / "dim_x" / "all.parquet").num_rows == 2
+    assert pd.read_parquet(snapshot_root(serving) / "gold" / "t").amount.sum() == 8  # a folder = a table
     assert not list(snapshot_root(serving).rglob("*.tmp")) and not list(serving.parent.glob(".*.tmp"))
 
 

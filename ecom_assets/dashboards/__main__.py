@@ -1,7 +1,7 @@
 """``python -m ecom_assets.dashboards [--port N] [--host H]``: start the Streamlit app."""
 
 import argparse
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -29,18 +29,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     snapshot = Path(settings.serving_path())
     if not snapshot.exists():
         hint = "run the demo, or `dagster job execute -m ecom_assets.definitions -j publish_snapshot`"
         print(f"No snapshot at {snapshot} yet: {hint}.", file=sys.stderr)
     print(f"Dashboards on http://{args.host}:{args.port} reading {snapshot.resolve()}", flush=True)
-    try:
-        return subprocess.call(streamlit_command(args.port, args.host))
-    except KeyboardInterrupt:
-        return 0
+    command = streamlit_command(args.port, args.host)
+    os.execv(command[0], command)  # this process becomes Streamlit: signals reach the server itself
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

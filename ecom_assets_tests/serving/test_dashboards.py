@@ -3,6 +3,7 @@
 from datetime import date
 
 import duckdb
+import pytest
 
 from ecom_assets.dashboards.__main__ import parse_args, streamlit_command
 from ecom_assets.dashboards.common import Snapshot, heat_map, provisional_days, ratio
@@ -47,3 +48,16 @@ def test_the_app_listens_on_loopback_unless_told_otherwise():
     command = streamlit_command(9000, "127.0.0.1")
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     assert command[command.index("--server.port") + 1] == "9000"
+
+
+def test_pages_read_the_snapshot_read_only(tmp_path, monkeypatch):
+    from ecom_assets.dashboards.common import snapshot
+
+    path = tmp_path / "serving.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("CREATE SCHEMA gold; CREATE VIEW gold.v AS SELECT 1 AS one")
+    monkeypatch.setenv("ECOM_SERVING", str(path))
+    with snapshot() as snap:
+        assert snap.frame("FROM gold.v").one.tolist() == [1]
+        with pytest.raises(duckdb.InvalidInputException, match="read-only"):
+            snap.conn.execute("CREATE TABLE gold.t (i INT)")

@@ -39,11 +39,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app(shop):
+def app(shop, tmp_path_factory):
     port = free_port()
     env = {**os.environ, "ECOM_SERVING": str(shop.serving)}
-    proc = subprocess.Popen([sys.executable, "-m", "ecom_assets.dashboards", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    log = tmp_path_factory.mktemp("dashboards") / "streamlit.log"
+    with log.open("w") as out:
+        command = [sys.executable, "-m", "ecom_assets.dashboards", "--port", str(port)]
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -51,12 +53,16 @@ def app(shop):
                 if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
                     break
             except OSError:
-                assert proc.poll() is None, proc.stdout.read()
+                assert proc.poll() is None, log.read_text()
                 time.sleep(0.1)
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.terminate()  # the launcher became the Streamlit server (exec): this stops the server
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from ecom_assets.resources import LandingZone, warehouse_resources
+from ecom_assets.serving import ServingSnapshot
 from ecom_assets.silver.contract import create_silver_tables, silver_columns
 
 
@@ -34,7 +35,10 @@ def silver_db(tables: Mapping[str, Iterable[Mapping]], conn: duckdb.DuckDBPyConn
 
 
 def resources_for(raw_dir: Path, warehouse: Path) -> dict[str, object]:
-    return {**warehouse_resources(str(warehouse)), "landing": LandingZone(root=str(raw_dir))}
+    """Every resource of the code location on temp paths (the snapshot next to the warehouse)."""
+    serving = ServingSnapshot(path=str(warehouse.with_name("serving.duckdb")))
+    landing = LandingZone(root=str(raw_dir))
+    return {**warehouse_resources(str(warehouse)), "landing": landing, "serving": serving}
 
 
 def materialize_range(

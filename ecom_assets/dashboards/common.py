@@ -126,6 +126,13 @@ def heat_map(frame: pd.DataFrame, fmt: str = "{:.1f}"):
     return frame.style.map(shade).format(fmt, na_rep="")
 
 
+def table(frame: pd.DataFrame) -> None:
+    """A frame as an interactive table, days shown as ``YYYY-MM-DD``."""
+    days = frame.select_dtypes(include="datetime").columns
+    config = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in days}
+    st.dataframe(frame, hide_index=True, column_config=config)
+
+
 def tiles(values: dict[str, str]) -> None:
     """A row of KPI tiles, label → shown value."""
     for column, (label, value) in zip(st.columns(len(values)), values.items()):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecom_assets.dashboards.common import Days, Snapshot, heat_map
+from ecom_assets.dashboards.common import Days, Snapshot, heat_map, table
 
 TITLE, SLUG, ICON = "Customer Segmentation", "customers", ":material/groups:"
 
@@ -43,4 +43,4 @@ def render(snap: Snapshot, days: Days) -> None:
     st.subheader("Customers (top 100 by historic CLV)")
     shown = ["user_id", "rfm_segment", "value_segment", "activity_status", "total_orders", "total_revenue",
              "historic_clv", "last_order_date", "favorite_category"]  # fmt: skip
-    st.dataframe(users.sort_values("historic_clv", ascending=False)[shown].head(100), hide_index=True)
+    table(users.sort_values("historic_clv", ascending=False)[shown].head(100))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecom_assets.dashboards.common import Days, Snapshot, money, tiles
+from ecom_assets.dashboards.common import Days, Snapshot, money, table, tiles
 
 TITLE, SLUG, ICON = "Discount Analysis", "discounts", ":material/sell:"
 
@@ -24,7 +24,7 @@ def render(snap: Snapshot, days: Days) -> None:
     st.bar_chart(coupons, x="coupon", y=["new_customer_orders", "repeat_customer_orders"])
     st.subheader("Discount given and revenue per coupon")
     st.bar_chart(coupons, x="coupon", y=["discount_given", "revenue"], stack=False)
-    st.dataframe(coupons, hide_index=True)
+    table(coupons)
     daily = snap.frame(
         "SELECT date, total_discount, total_discount / nullif(total_revenue + total_discount, 0) * 100 "
         'AS "discount % of list price" FROM gold.daily_business_metrics '

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecom_assets.dashboards.common import Days, Snapshot, heat_map
+from ecom_assets.dashboards.common import Days, Snapshot, heat_map, table
 
 TITLE, SLUG, ICON = "UX Engagement", "engagement", ":material/ads_click:"
 
@@ -29,7 +29,7 @@ def render(snap: Snapshot, days: Days) -> None:
     left.bar_chart(top, x="page_path", y="pageviews", horizontal=True)
     right.subheader("Average scroll depth (%)")
     right.bar_chart(top, x="page_path", y="avg_scroll_depth", horizontal=True)
-    st.dataframe(pages, hide_index=True)
+    table(pages)
     clicks = snap.frame(
         "SELECT path, coalesce(target_text, target_id, target_tag, '(none)') AS target, "
         "sum(clicks) AS clicks "

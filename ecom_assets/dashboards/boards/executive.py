@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecom_assets.dashboards.common import Days, Snapshot, money, percent, ratio, tiles
+from ecom_assets.dashboards.common import Days, Snapshot, money, percent, ratio, table, tiles
 
 TITLE, SLUG, ICON = "Executive Overview", "executive", ":material/monitoring:"
 
@@ -51,4 +51,4 @@ def render(snap: Snapshot, days: Days) -> None:
         1, "status", ["provisional" if d in days.provisional else "final" for d in daily["date"].dt.date]
     )
     st.subheader("Daily business metrics")
-    st.dataframe(daily, hide_index=True)
+    table(daily)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ecom_assets.dashboards.common import Days, Snapshot, percent, ratio, tiles
+from ecom_assets.dashboards.common import Days, Snapshot, percent, ratio, table, tiles
 
 TITLE, SLUG, ICON = "Conversion Funnel", "funnel", ":material/filter_alt:"
 
@@ -30,7 +30,7 @@ def render(snap: Snapshot, days: Days) -> None:
     tiles({"Cart abandonment": percent(abandonment, 1), "Sessions with an order": percent(order_rate)})
     st.subheader("Sessions reaching each step")
     st.bar_chart(steps, x="step", y="sessions")
-    st.dataframe(steps, hide_index=True)
+    table(steps)
     st.subheader("Cart abandonment per day (%)")
     st.line_chart(daily, x="date", y="cart_abandonment_rate")
     st.subheader("Step rates per day (% of sessions)")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecom_assets.dashboards.common import Days, Snapshot
+from ecom_assets.dashboards.common import Days, Snapshot, table
 
 TITLE, SLUG, ICON = "Marketing Attribution", "marketing", ":material/campaign:"
 
@@ -34,7 +34,7 @@ def render(snap: Snapshot, days: Days) -> None:
     left.bar_chart(channels, x="channel", y="revenue")
     right.subheader("Sessions by channel")
     right.bar_chart(channels, x="channel", y="sessions")
-    st.dataframe(channels, hide_index=True)
+    table(channels)
     per_day = snap.frame(
         "SELECT date, channel, revenue FROM gold.daily_channel_performance "
         "WHERE date BETWEEN $start AND $end ORDER BY date",
@@ -49,4 +49,4 @@ def render(snap: Snapshot, days: Days) -> None:
     )
     st.bar_chart(paid, x="campaign", y="roas", horizontal=True)
     st.caption("ROI = (revenue − spend) / spend × 100; ROAS = revenue / spend; both over the whole range.")
-    st.dataframe(campaigns, hide_index=True)
+    table(campaigns)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecom_assets.dashboards.common import Days, Snapshot
+from ecom_assets.dashboards.common import Days, Snapshot, table
 
 TITLE, SLUG, ICON = "Product Performance", "products", ":material/inventory_2:"
 
@@ -31,7 +31,7 @@ def render(snap: Snapshot, days: Days) -> None:
     ) if top else products.head(0)  # fmt: skip
     st.subheader("Revenue per day of the top 5")
     st.line_chart(per_day, x="date", y="revenue", color="product_name" if top else None)
-    st.dataframe(products, hide_index=True)
+    table(products)
     monthly(snap, days)
 
 
@@ -49,7 +49,7 @@ def monthly(snap: Snapshot, days: Days) -> None:
     st.subheader("Inventory recommendations (monthly)")
     counts = review.groupby("recommendation", as_index=False).size().rename(columns={"size": "products"})
     st.bar_chart(counts, x="recommendation", y="products")
-    st.dataframe(review[review.recommendation != "healthy"], hide_index=True)
+    table(review[review.recommendation != "healthy"])
     categories = snap.frame(
         f"SELECT category, sum(revenue) AS revenue, sum(gross_profit) AS gross_profit "
         f"FROM gold.product_category_revenue_monthly WHERE {months} GROUP BY ALL ORDER BY revenue DESC",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecom_assets.dashboards.common import Days, Snapshot, money, percent, ratio, tiles
+from ecom_assets.dashboards.common import Days, Snapshot, money, percent, ratio, table, tiles
 
 TITLE, SLUG, ICON = "Sales & Regional Revenue", "sales", ":material/public:"
 
@@ -33,7 +33,7 @@ def render(snap: Snapshot, days: Days) -> None:
     )
     st.subheader("Revenue by region")
     st.bar_chart(regions.head(20), x="region", y="revenue", horizontal=True)
-    st.dataframe(regions, hide_index=True)
+    table(regions)
     methods = snap.frame(
         "SELECT payment_method, sum(orders) AS orders, sum(revenue) AS revenue, "
         "sum(cancelled_orders) AS cancelled_orders FROM gold.payment_method_performance "

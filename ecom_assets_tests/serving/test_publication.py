@@ -49,3 +49,13 @@ def test_the_sensor_does_not_publish_a_publication(tmp_path: Path):
 def test_the_sensor_runs_by_default_and_its_job_is_in_the_definitions():
     assert publish_sensor.default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.get_job_def("publish_snapshot").name == "publish_snapshot"
+
+
+def test_no_connection_outlives_its_step(shop):  # a held connection would fail: "Conflicting lock"
+    """After the shop's runs and publication, another process can take the warehouse's write lock."""
+    import subprocess
+    import sys
+
+    code = f"import duckdb; duckdb.connect({str(shop.warehouse)!r}).close()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

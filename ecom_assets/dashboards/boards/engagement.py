@@ -26,9 +26,9 @@ def render(snap: Snapshot, days: Days) -> None:
     top = pages.head(TOP_PAGES)
     left, right = st.columns(2)
     left.subheader("Most viewed pages")
-    left.bar_chart(top, x="page_path", y="pageviews", horizontal=True)
+    left.bar_chart(top, x="page_path", y="pageviews", horizontal=True, sort="-pageviews")
     right.subheader("Average scroll depth (%)")
-    right.bar_chart(top, x="page_path", y="avg_scroll_depth", horizontal=True)
+    right.bar_chart(top, x="page_path", y="avg_scroll_depth", horizontal=True, sort="-avg_scroll_depth")
     table(pages)
     clicks = snap.frame(
         "SELECT path, coalesce(target_text, target_id, target_tag, '(none)') AS target, "
@@ -43,7 +43,7 @@ def render(snap: Snapshot, days: Days) -> None:
     targets = clicks.groupby("target").clicks.sum().nlargest(TOP_TARGETS).index
     paths = clicks.groupby("path").clicks.sum().nlargest(TOP_PAGES).index
     shown = clicks[clicks.target.isin(targets) & clicks.path.isin(paths)]
-    pivot = shown.pivot_table(index="path", columns="target", values="clicks", aggfunc="sum")
+    pivot = shown.pivot_table(index="path", columns="target", values="clicks", aggfunc="sum", fill_value=0)
     st.dataframe(heat_map(pivot, "{:.0f}"))
     st.bar_chart(clicks.groupby("target", as_index=False).clicks.sum().nlargest(TOP_TARGETS, "clicks"),
                  x="target", y="clicks")  # fmt: skip

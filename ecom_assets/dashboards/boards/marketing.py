@@ -47,6 +47,6 @@ def render(snap: Snapshot, days: Days) -> None:
     paid = campaigns[campaigns.spend.fillna(0) > 0].assign(
         campaign=lambda f: f.utm_source.fillna("") + " / " + f.utm_campaign.fillna("")
     )
-    st.bar_chart(paid, x="campaign", y="roas", horizontal=True)
+    st.bar_chart(paid, x="campaign", y="roas", horizontal=True, sort="-roas")
     st.caption("ROI = (revenue − spend) / spend × 100; ROAS = revenue / spend; both over the whole range.")
     table(campaigns)

@@ -21,7 +21,7 @@ def render(snap: Snapshot, days: Days) -> None:
         days,
     )
     st.subheader(f"Top {TOP} products by revenue")
-    st.bar_chart(products.head(TOP), x="product_name", y="revenue", horizontal=True)
+    st.bar_chart(products.head(TOP), x="product_name", y="revenue", horizontal=True, sort="-revenue")
     top = products.product_name.head(5).tolist()
     per_day = snap.frame(
         "SELECT date, product_name, total_revenue AS revenue FROM gold.product_performance_daily "

@@ -32,7 +32,7 @@ def render(snap: Snapshot, days: Days) -> None:
         days,
     )
     st.subheader("Revenue by region")
-    st.bar_chart(regions.head(20), x="region", y="revenue", horizontal=True)
+    st.bar_chart(regions.head(20), x="region", y="revenue", horizontal=True, sort="-revenue")
     table(regions)
     methods = snap.frame(
         "SELECT payment_method, sum(orders) AS orders, sum(revenue) AS revenue, "

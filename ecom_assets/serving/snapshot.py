@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
+from ecom_assets.silver.rules import ident, literal
+
 WHOLE = "all"  # the file name of an unpartitioned table
 SCHEMA_FILE = "_schema.json"
 
@@ -74,14 +76,6 @@ def snapshot_root(serving: str | Path) -> Path:
     return path.with_suffix("") if path.suffix else path.with_name(path.name + "_files")
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def columns_of(conn: duckdb.DuckDBPyConnection, table: ServedTable) -> list[tuple[str, str]] | None:
     """The table's (column, type) pairs in the warehouse, or None when it does not exist yet."""
     found = conn.execute(
@@ -109,7 +103,7 @@ def _stage(
     temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")  # no reader globs hidden files
     where, params = ("true", []) if key is None or table.partition_expr is None else table.window_where(key)
     conn.execute(
-        f"COPY (SELECT * FROM {table.target} WHERE {where}) TO {_literal(str(temp))} "
+        f"COPY (SELECT * FROM {table.target} WHERE {where}) TO {literal(str(temp))} "
         "(FORMAT parquet, COMPRESSION zstd)",
         params,
     ).fetchall()
@@ -173,10 +167,10 @@ def _refresh_views(
         for layer in sorted({t.layer for t in tables.values()}):
             conn.execute(f"CREATE SCHEMA {layer}")
         for target, table in sorted(tables.items()):
-            select = ", ".join(f"CAST({_quote(c)} AS {t}) AS {_quote(c)}" for c, t in schema[target])
+            select = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in schema[target])
             conn.execute(
                 f"CREATE VIEW {target} AS SELECT {select} "
-                f"FROM read_parquet({_literal(table.glob(root))}, "
+                f"FROM read_parquet({literal(table.glob(root))}, "
                 "union_by_name = true, hive_partitioning = false)"
             )
     os.replace(temp, serving)

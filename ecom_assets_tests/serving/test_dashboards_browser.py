@@ -2,20 +2,26 @@
 
 ``python -m ecom_assets.dashboards`` is started on a free loopback port over the shared shop's
 snapshot; headless Chromium (Debian's ``chromium``, driven by playwright) opens every page for
-2025-01-03..2025-01-12. Screenshots go to the test's temp folder. Run alone: ``-m browser``.
+2025-01-03..2025-01-12, the last three days marked provisional. Screenshots go to the test's temp
+folder. Run alone: ``-m browser``.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from ecom_assets.dashboards.boards import BOARDS, executive, url_path
+from ecom_assets_tests.helpers import resources_for
+from ecom_assets_tests.serving import publish_everything
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
 RANGE = "start=2025-01-03&end=2025-01-12"
+PROVISIONAL = ("2025-01-10", "2025-01-11", "2025-01-12")
 # Charts each page draws with the shared shop's data (every table has rows on these days).
 CHARTS = {"executive": 3, "sales": 4, "marketing": 4, "funnel": 3, "products": 4, "customers": 3,
           "engagement": 3, "discounts": 3}  # fmt: skip
@@ -39,9 +46,26 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app(shop, tmp_path_factory):
+def served(shop, tmp_path_factory) -> Path:
+    """The shop's warehouse with its last 3 days provisional (``is_provisional``), published."""
+    folder = tmp_path_factory.mktemp("dashboards")
+    warehouse = folder / "warehouse.duckdb"
+    shutil.copy(shop.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as conn:  # the column exists once silver tracks restatements
+        conn.execute(
+            "ALTER TABLE gold.daily_business_metrics ADD COLUMN IF NOT EXISTS is_provisional BOOLEAN"
+        )
+        conn.execute(f"UPDATE gold.daily_business_metrics SET is_provisional = date >= '{PROVISIONAL[0]}'")
+    publish_everything(
+        dg.DagsterInstance.ephemeral(), resources_for(shop.raw, warehouse), folder / "serving.duckdb"
+    )
+    return folder / "serving.duckdb"
+
+
+@pytest.fixture(scope="module")
+def app(served, tmp_path_factory):
     port = free_port()
-    env = {**os.environ, "ECOM_SERVING": str(shop.serving)}
+    env = {**os.environ, "ECOM_SERVING": str(served)}
     log = tmp_path_factory.mktemp("dashboards") / "streamlit.log"
     with log.open("w") as out:
         command = [sys.executable, "-m", "ecom_assets.dashboards", "--port", str(port)]
@@ -103,12 +127,13 @@ def test_every_page_renders_its_charts(app, browser, board, tmp_path):
     ).all_inner_texts()
     alerts = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
     assert "Not published" not in alerts and "No " not in alerts, alerts
+    assert f"Provisional (late data can still change them): {', '.join(PROVISIONAL)}" in alerts, alerts
     if board.SLUG in HEAT_MAPS:
         assert page.locator('[data-testid="stDataFrame"]').count() >= 1
     page.close()
 
 
-def test_executive_tiles_equal_the_snapshot(app, browser, shop):
+def test_executive_tiles_equal_the_snapshot(app, browser, served):
     page = open_page(browser, f"{app}/?{RANGE}", executive.TITLE)
     page.locator('[data-testid="stMetricValue"]').nth(5).wait_for(timeout=60_000)
     tiles = {}
@@ -116,7 +141,7 @@ def test_executive_tiles_equal_the_snapshot(app, browser, shop):
         label = tile.locator('[data-testid="stMetricLabel"]').inner_text().strip()
         tiles[label] = tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
     page.close()
-    with duckdb.connect(str(shop.serving), read_only=True) as conn:
+    with duckdb.connect(str(served), read_only=True) as conn:
         revenue, orders, sessions, new = conn.execute(
             "SELECT sum(total_revenue), sum(total_orders), sum(total_sessions), sum(new_customers) "
             "FROM gold.daily_business_metrics WHERE date BETWEEN '2025-01-03' AND '2025-01-12'"

@@ -130,6 +130,7 @@ def claim_check(claim: Claim) -> dg.AssetChecksDefinition:
         description=claim.description,
         blocking=claim.blocking,
         additional_deps=[table_key(t) for t in claim.reads],
+        pool="duckdb",  # it opens the warehouse: one writer at a time
     )
     def _check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
         with warehouse.get_connection() as conn:

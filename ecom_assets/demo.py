@@ -37,22 +37,30 @@ def dagster_home() -> Path:
     return home
 
 
-def materialize(selection: str, partition_args: list[str], env: dict[str, str]) -> float:
-    """One ``dagster asset materialize`` run; returns its wall time in seconds."""
-    cmd = [
-        sys.executable, "-m", "dagster", "asset", "materialize",
-        "-m", "ecom_assets.definitions", "--select", selection, *partition_args,
-    ]  # fmt: skip
-    print(f"$ dagster asset materialize --select '{selection}' {' '.join(partition_args)}", flush=True)
+def dagster(args: list[str], shown: str, env: dict[str, str]) -> float:
+    """One ``dagster ... -m ecom_assets.definitions`` command; returns its wall time in seconds."""
+    print(f"$ dagster {shown}", flush=True)
     started = time.perf_counter()
+    cmd = [sys.executable, "-m", "dagster", *args[:2], "-m", "ecom_assets.definitions", *args[2:]]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
-        raise SystemExit(f"materialize failed for {selection} {partition_args}")
+        raise SystemExit(f"failed: dagster {shown}")
     seconds = time.perf_counter() - started
     steps = proc.stderr.count("STEP_SUCCESS")
     print(f"  {steps} steps succeeded in {seconds:.0f} s", flush=True)
     return seconds
+
+
+def materialize(selection: str, partition_args: list[str], env: dict[str, str]) -> float:
+    """One ``dagster asset materialize`` run."""
+    args = ["asset", "materialize", "--select", selection, *partition_args]
+    return dagster(args, f"asset materialize --select '{selection}' {' '.join(partition_args)}", env)
+
+
+def publish(env: dict[str, str]) -> float:
+    """Publish the readers' snapshot (every partition), as the publish sensor does after each run."""
+    return dagster(["job", "execute", "-j", "publish_snapshot"], "job execute -j publish_snapshot", env)
 
 
 def periods_within(first: date, last: date) -> tuple[list[str], list[str]]:
@@ -124,7 +132,8 @@ def main(argv: list[str] | None = None) -> None:
 
     raw, warehouse = settings.raw_dir(), settings.warehouse_path()
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home()), "ECOM_RAW_DIR": str(raw),
-           "ECOM_WAREHOUSE": warehouse, "ECOM_START_DATE": settings.start_date()}  # fmt: skip
+           "ECOM_WAREHOUSE": warehouse, "ECOM_START_DATE": settings.start_date(),
+           "ECOM_SERVING": settings.serving_path()}  # fmt: skip
     first, last = args.start, args.start + timedelta(days=args.days - 1)
     zone = settings.shop_timezone()
     print(f"Generating {args.days} days × {args.sessions_per_day} sessions from {first} into {raw} "
@@ -140,9 +149,13 @@ def main(argv: list[str] | None = None) -> None:
         materialize("tag:cadence=weekly", ["--partition-range", f"{weeks[0]}...{weeks[-1]}"], env)
     if months:
         materialize("tag:cadence=monthly", ["--partition-range", f"{months[0]}...{months[-1]}"], env)
+    publish(env)
     print(f"\nMaterialized in {time.perf_counter() - started:.0f} s. Warehouse: {Path(warehouse).resolve()}")
     print(summary(warehouse))
-    print(f"\nExplore it: dagster dev (DAGSTER_HOME={env['DAGSTER_HOME']}), or duckdb {warehouse}")
+    serving = settings.serving_path()
+    print(f"\nExplore it: dagster dev (DAGSTER_HOME={env['DAGSTER_HOME']})")
+    print(f"Dashboards: {sys.executable} -m ecom_assets.dashboards   (http://127.0.0.1:8501)")
+    print(f"SQL, notebooks, BI tools: the read-only snapshot {Path(serving).resolve()}")
 
 
 if __name__ == "__main__":

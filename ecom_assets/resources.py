@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from ecom_assets import settings
+from ecom_assets.serving import ServingSnapshot
 from ecom_assets.warehouse import WarehouseIOManager
 
 
@@ -51,7 +52,11 @@ def warehouse_resources(database: str) -> dict[str, object]:
 
 
 def build_resources() -> dict[str, object]:
-    """Resources for the current environment (``ECOM_RAW_DIR``, ``ECOM_WAREHOUSE``)."""
+    """Resources for the current environment (``ECOM_RAW_DIR``, ``ECOM_WAREHOUSE``, ``ECOM_SERVING``)."""
     database = settings.warehouse_path()
     Path(database).parent.mkdir(parents=True, exist_ok=True)
-    return {**warehouse_resources(database), "landing": LandingZone(root=str(settings.raw_dir()))}
+    return {
+        **warehouse_resources(database),
+        "landing": LandingZone(root=str(settings.raw_dir())),
+        "serving": ServingSnapshot(path=settings.serving_path()),
+    }

@@ -41,6 +41,8 @@ def shop_timezone() -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"ECOM_TIMEZONE={name!r} is not an IANA time zone (e.g. Europe/Berlin)") from exc
     return name
+
+
 DEFAULT_RAW_RETENTION_DAYS = 90
 DEFAULT_ARCHIVE_DIR = "data/archive"
 
@@ -54,3 +56,11 @@ def raw_retention_days() -> int:
 def archive_dir() -> Path:
     """Where archived months of raw drops go (``ECOM_ARCHIVE_DIR``)."""
     return Path(os.environ.get("ECOM_ARCHIVE_DIR", DEFAULT_ARCHIVE_DIR))
+
+
+DEFAULT_SERVING = "data/serving.duckdb"
+
+
+def serving_path() -> str:
+    """The published read-only snapshot for readers (``ECOM_SERVING``); its Parquet folder sits next to it."""
+    return os.environ.get("ECOM_SERVING", DEFAULT_SERVING)

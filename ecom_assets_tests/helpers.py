@@ -11,6 +11,7 @@ import duckdb
 
 from ecom_assets.meta import create_meta_tables
 from ecom_assets.resources import LandingZone, warehouse_resources
+from ecom_assets.serving import ServingSnapshot
 from ecom_assets.silver.contract import create_silver_tables, silver_columns
 
 
@@ -36,7 +37,10 @@ def silver_db(tables: Mapping[str, Iterable[Mapping]], conn: duckdb.DuckDBPyConn
 
 
 def resources_for(raw_dir: Path, warehouse: Path) -> dict[str, object]:
-    return {**warehouse_resources(str(warehouse)), "landing": LandingZone(root=str(raw_dir))}
+    """Every resource of the code location on temp paths (the snapshot next to the warehouse)."""
+    serving = ServingSnapshot(path=str(warehouse.with_name("serving.duckdb")))
+    landing = LandingZone(root=str(raw_dir))
+    return {**warehouse_resources(str(warehouse)), "landing": landing, "serving": serving}
 
 
 def materialize_range(

@@ -248,6 +248,7 @@ def revenue_reconciliation(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResu
         "there is reported as a warning."
     ),
     additional_deps=[gold_key("daily_business_metrics")],
+    pool="duckdb",
 )
 def revenue_matches_daily_business_metrics(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as conn:

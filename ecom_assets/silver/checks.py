@@ -162,7 +162,9 @@ def table_checks(table: Table) -> dg.AssetChecksDefinition:
     """The checks of ``silver.<table>``, run together in one step."""
     table_claims = claims(table)
 
-    @dg.multi_asset_check(specs=[c.spec for c in table_claims], name=f"{table.name}_checks", can_subset=True)
+    @dg.multi_asset_check(
+        specs=[c.spec for c in table_claims], name=f"{table.name}_checks", can_subset=True, pool="duckdb"
+    )
     def _checks(
         context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
     ) -> Iterator[dg.AssetCheckResult]:

@@ -36,9 +36,9 @@ def silver_db(tables: Mapping[str, Iterable[Mapping]], conn: duckdb.DuckDBPyConn
     return conn
 
 
-def resources_for(raw_dir: Path, warehouse: Path) -> dict[str, object]:
+def resources_for(raw_dir: Path | str, warehouse: Path | str) -> dict[str, object]:
     """Every resource of the code location on temp paths (the snapshot next to the warehouse)."""
-    serving = ServingSnapshot(path=str(warehouse.with_name("serving.duckdb")))
+    serving = ServingSnapshot(path=str(Path(warehouse).with_name("serving.duckdb")))
     landing = LandingZone(root=str(raw_dir))
     return {**warehouse_resources(str(warehouse)), "landing": landing, "serving": serving}
 

@@ -145,7 +145,7 @@ def publish(
         raise
     for temp, final in staged:  # the switch: renames only
         os.replace(temp, final)
-    served = {t.target: t for t in tables if t.target in schema and any(t.folder(root).glob("*.parquet"))}
+    served = {t.target: t for t in tables if t.target in schema}
     _refresh_views(serving, root, {k: schema[k] for k in served}, served)
     return written
 
@@ -156,8 +156,10 @@ def _refresh_views(
     schema: Mapping[str, list[tuple[str, str]]],
     tables: Mapping[str, ServedTable],
 ) -> None:
-    """Rebuild the view file (temp file + rename) if the served tables or columns changed."""
-    signature = json.dumps({k: schema[k] for k in sorted(schema)}, indent=1)
+    """Rebuild the view file (temp file + rename) if the served tables, their columns, or which of
+    them have files changed. A table without rows yet (no files) is an empty view of its columns."""
+    with_files = {k for k, t in tables.items() if any(t.folder(root).glob("*.parquet"))}
+    signature = json.dumps({k: [schema[k], k in with_files] for k in sorted(schema)}, indent=1)
     marker = root / SCHEMA_FILE
     root.mkdir(parents=True, exist_ok=True)
     if Path(serving).exists() and marker.exists() and marker.read_text() == signature:
@@ -167,6 +169,10 @@ def _refresh_views(
         for layer in sorted({t.layer for t in tables.values()}):
             conn.execute(f"CREATE SCHEMA {layer}")
         for target, table in sorted(tables.items()):
+            if target not in with_files:
+                empty = ", ".join(f"CAST(NULL AS {t}) AS {ident(c)}" for c, t in schema[target])
+                conn.execute(f"CREATE VIEW {target} AS SELECT {empty} WHERE false")
+                continue
             select = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in schema[target])
             conn.execute(
                 f"CREATE VIEW {target} AS SELECT {select} "

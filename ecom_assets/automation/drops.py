@@ -68,6 +68,11 @@ def day_ranges(days: Iterable[date], max_days: int) -> list[list[date]]:
     return ranges
 
 
+def window_start(drop: date, first_day: date, window: int = RESTATEMENT_DAYS) -> date:
+    """The first day a run loading ``drop`` rebuilds: ``window`` days earlier, never before ``first_day``."""
+    return max(drop - timedelta(days=window), first_day)
+
+
 def restatement_ranges(
     days: Iterable[date], first_day: date, max_days: int, window: int = RESTATEMENT_DAYS
 ) -> list[tuple[date, date]]:
@@ -76,7 +81,7 @@ def restatement_ranges(
     never before ``first_day``; ranges that touch or overlap are merged, each at most ``max_days``."""
     ranges: list[tuple[date, date]] = []
     for run in day_ranges(days, max_days - window):
-        start = max(run[0] - timedelta(days=window), first_day)
+        start = window_start(run[0], first_day, window)
         touches = ranges and start <= ranges[-1][1] + timedelta(days=1)
         if touches and (run[-1] - ranges[-1][0]).days < max_days:
             ranges[-1] = (ranges[-1][0], run[-1])

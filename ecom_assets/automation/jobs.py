@@ -33,6 +33,16 @@ def range_tags(first: str, last: str) -> dict[str, str]:
     return {RANGE_START_TAG: first, RANGE_END_TAG: last}
 
 
+def span_request(first: date, last: date, run_key: str) -> dg.RunRequest:
+    """A run of the daily job over the days ``first...last``: one partition, or a single-run range.
+
+    Dagster 1.13's RunRequest has no partition-range argument: a range travels as run tags.
+    """
+    if first == last:
+        return dg.RunRequest(run_key=run_key, partition_key=first.isoformat())
+    return dg.RunRequest(run_key=run_key, tags=range_tags(first.isoformat(), last.isoformat()))
+
+
 def run_days(tags: Mapping[str, str]) -> list[date] | None:
     """The days a run's partition or range tags name (inclusive), or None without such tags."""
     if "dagster/partition" in tags:

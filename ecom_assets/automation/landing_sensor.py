@@ -3,8 +3,8 @@
 Cursor = JSON ``{day: fingerprint}`` of the drops already requested. A day is requested once, and
 again when its files change. Folders that are not (yet) loadable are skipped with a logged reason
 and kept out of the cursor, so they trigger as soon as they become loadable. Loading drop D is a
-restatement run over D−3 … D: bronze of the drop (the other drops' files are unchanged and
-re-read) and silver and gold of the days its late and corrected rows may belong to. New drops
+restatement run over D−3 … D: bronze of the drop (bronze re-reads only drops whose files
+changed) and silver and gold of the days its late and corrected rows may belong to. New drops
 that follow each other become one such range run (at most ``MAX_DAYS_PER_RUN`` days), so a
 back-load of a year is a handful of runs, not hundreds.
 """
@@ -25,7 +25,7 @@ from ecom_assets.automation.drops import (
     parse_day,
     restatement_ranges,
 )
-from ecom_assets.automation.jobs import JOBS, range_tags
+from ecom_assets.automation.jobs import JOBS, span_request
 from ecom_assets.partitions import DAILY
 from ecom_assets.resources import LandingZone
 from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER
@@ -82,11 +82,7 @@ def run_request(span: tuple[date, date], fingerprints: Mapping[str, str]) -> dg.
     first, last = span[0].isoformat(), span[1].isoformat()
     drops = sorted(d for d in fingerprints if first <= d <= last)
     digest = hashlib.sha256("".join(fingerprints[d] for d in drops).encode()).hexdigest()[:16]
-    run_key = f"{first}...{last}@{digest}"
-    if first == last:
-        return dg.RunRequest(run_key=run_key, partition_key=first)
-    # Dagster 1.13's RunRequest has no partition-range argument: the range travels as run tags.
-    return dg.RunRequest(run_key=run_key, tags=range_tags(first, last))
+    return span_request(span[0], span[1], run_key=f"{first}...{last}@{digest}")
 
 
 @dg.sensor(

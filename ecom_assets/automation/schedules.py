@@ -5,12 +5,12 @@ A tick only runs when every day of its partition has a complete drop (``_SUCCESS
 skips, naming the days and the missing marker, so an incomplete week is never published as a week.
 """
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import dagster as dg
 
-from ecom_assets.automation.drops import describe_days, incomplete_days, marker
-from ecom_assets.automation.jobs import JOBS, PARTITIONS, range_tags
+from ecom_assets.automation.drops import describe_days, incomplete_days, marker, window_start
+from ecom_assets.automation.jobs import JOBS, PARTITIONS, span_request
 from ecom_assets.partitions import DAILY, TIMEZONE
 from ecom_assets.resources import LandingZone
 from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER
@@ -74,10 +74,7 @@ _WINDOW_NOTE = f" and the {RESTATEMENT_DAYS} days before it (their late and corr
 def daily_request(key: str) -> dg.RunRequest:
     """The run that loads the drop of day ``key``: the range of it and its restatement window."""
     day = date.fromisoformat(key)
-    first = max(day - timedelta(days=RESTATEMENT_DAYS), DAILY.start.date())
-    if first == day:
-        return dg.RunRequest(run_key=f"daily:{key}", partition_key=key)
-    return dg.RunRequest(run_key=f"daily:{key}", tags=range_tags(first.isoformat(), key))
+    return span_request(window_start(day, DAILY.start.date()), day, run_key=f"daily:{key}")
 
 
 schedules = [partition_schedule(cadence) for cadence in SCHEDULES]

@@ -28,10 +28,9 @@ from datetime import date, datetime, timedelta, timezone
 import dagster as dg
 import duckdb
 
-from ecom_assets.meta import DROP_DAYS, DROP_LOADS, create_meta_tables
+from ecom_assets.meta import BUILDS, DROP_DAYS, DROP_LOADS
 from ecom_assets.settings import start_date
 
-BUILDS = "meta.builds"
 REBUILD_TAG = "ecom/rebuild"
 _TABLE = re.compile(r"\b(bronze|silver|gold)\.([a-z_][a-z0-9_]*)\b")
 _LOOK_BACK = re.compile(r"INTERVAL\s+(\d+)\s+DAY", re.IGNORECASE)
@@ -78,7 +77,6 @@ def plan(table: str, sql: str, deps: Sequence[object]) -> Incremental:
 
 def stale_days(conn: duckdb.DuckDBPyConnection, plan: Incremental, window: tuple[date, date]) -> list[date]:
     """The days of ``window`` that must be rebuilt."""
-    create_meta_tables(conn)
     params = {"start": window[0], "end": window[1], "table": plan.table, "version": plan.version,
               "first_day": date.fromisoformat(start_date())}
     newer = [_newer_input(i, plan.table.startswith("silver.")) for i in plan.inputs]
@@ -130,7 +128,6 @@ def runs_of(days: list[date]) -> list[tuple[date, date]]:
 
 def record_build(conn: duckdb.DuckDBPyConnection, plan: Incremental, window: tuple[date, date]) -> None:
     """Record that the window's days of ``plan.table`` were just built (same transaction)."""
-    create_meta_tables(conn)
     params = {"start": window[0], "end": window[1], "table": plan.table}
     conn.execute(
         f"DELETE FROM {BUILDS} WHERE table_name = $table AND date >= $start AND date < $end", params

@@ -6,6 +6,7 @@ the rows it describes:
 - ``meta.day_restatements``: per silver day and table, the rows that arrived in a later drop
   (``late_rows``) and the order states replaced by a correction (``superseded_rows``). Each daily
   gold partition reports what its day absorbed from them.
+- ``meta.drop_days`` and ``meta.builds``: what ``ecom_assets.incremental`` decides staleness from.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ecom_assets.schema import RESTATEMENT_DAYS, Table
 DROP_LOADS = "meta.drop_loads"
 DAY_RESTATEMENTS = "meta.day_restatements"  # per day and silver table: late rows, superseded states
 DROP_DAYS = "meta.drop_days"  # per drop of a landing file: the event days its rows fall on
+BUILDS = "meta.builds"  # per daily table and day: when it was built, from which query version
 COLUMNS = (
     ("source_table", "VARCHAR"),
     ("drop_date", "DATE"),
@@ -29,7 +31,7 @@ COLUMNS = (
 
 
 def create_meta_tables(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``meta`` tables if they do not exist."""
+    """Create the ``meta`` tables if they do not exist (the IO manager does, before every write)."""
     conn.execute("CREATE SCHEMA IF NOT EXISTS meta").fetchall()
     columns = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS)
     conn.execute(f"CREATE TABLE IF NOT EXISTS {DROP_LOADS} ({columns})").fetchall()
@@ -42,7 +44,7 @@ def create_meta_tables(conn: duckdb.DuckDBPyConnection) -> None:
         "(source_table VARCHAR, drop_date DATE, event_day DATE, rows BIGINT, loaded_at TIMESTAMP)"
     ).fetchall()
     conn.execute(
-        "CREATE TABLE IF NOT EXISTS meta.builds "
+        f"CREATE TABLE IF NOT EXISTS {BUILDS} "
         "(table_name VARCHAR, date DATE, version VARCHAR, built_at TIMESTAMP)"
     ).fetchall()
 
@@ -54,7 +56,6 @@ def record_loads(
     row counts as bronze holds them."""
     if not digests:
         return
-    create_meta_tables(conn)
     days = sorted(digests)
     conn.execute(
         f"DELETE FROM {DROP_LOADS} WHERE source_table = $table AND drop_date IN (SELECT unnest($days))",
@@ -106,7 +107,6 @@ def loaded_unchanged(conn: duckdb.DuckDBPyConnection, table: Table, digests: dic
     """The days of ``digests`` whose drop bronze already holds with the same file digest."""
     if not digests:
         return set()
-    create_meta_tables(conn)
     days = sorted(digests)
     found = conn.execute(
         f"""SELECT drop_date FROM {DROP_LOADS}
@@ -132,7 +132,6 @@ def record_restatements(
 ) -> None:
     """Replace the window's ``measure`` counts of ``tables`` in ``meta.day_restatements`` with the
     query ``rows`` (columns ``date, source_table, rows``, ``$start``/``$end`` bound to the window)."""
-    create_meta_tables(conn)
     params = {"start": window[0], "end": window[1]}
     conn.execute(
         f"DELETE FROM {DAY_RESTATEMENTS} WHERE date >= $start AND date < $end AND measure = $measure "

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from ecom_assets.incremental import REBUILD_TAG, plan
-from ecom_assets.meta import ABSORBED, create_meta_tables
+from ecom_assets.meta import ABSORBED
 from ecom_assets.partitions import DAILY, SINGLE_RUN
 from ecom_assets.warehouse import TableBuild, Window, bind_window, day_windows
 
@@ -79,20 +79,14 @@ def sql_asset(
     def _sql_asset(context: dg.AssetExecutionContext) -> TableBuild:
         rebuild = context.run.tags.get(REBUILD_TAG) == "true"
         return TableBuild(
-            lambda _conn, _window: sql, partition_windows(context), kpis or {}, facts, hook,
+            lambda _conn, _window: sql, partition_windows(context), kpis or {}, facts, after,
             incremental=None if rebuild else inputs,
         )
 
     inputs = plan(f"{layer}.{name}", sql, deps) if partitions_def == DAILY else None
-    daily_gold = layer == "gold" and partitions_def == DAILY
-    facts = ABSORBED if daily_gold else None
-    hook = after or (_ensure_meta if daily_gold else None)
+    facts = ABSORBED if layer == "gold" and partitions_def == DAILY else None
 
     return _sql_asset
-
-
-def _ensure_meta(conn: duckdb.DuckDBPyConnection, _window: Window) -> None:
-    create_meta_tables(conn)  # the absorbed-rows metadata reads meta.day_restatements
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, window: Window = None) -> pa.Table:

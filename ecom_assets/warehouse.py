@@ -28,6 +28,7 @@ from dagster_duckdb.io_manager import DuckDbClient, DuckDBIOManager, _get_cleanu
 from dagster_duckdb_pandas import DuckDBPandasTypeHandler
 
 from ecom_assets.incremental import Incremental, record_build, runs_of, stale_days
+from ecom_assets.meta import create_meta_tables
 from ecom_assets.partitions import CHUNK_DAYS
 
 Window = tuple[date, date] | None  # [start, end) in days; None = the whole table
@@ -110,6 +111,7 @@ class TableBuildTypeHandler(DbTypeHandler[TableBuild]):
         target = f"{table_slice.schema}.{table_slice.table}"
         dims = table_slice.partition_dimensions
         expr = dims[0].partition_expr if dims else None
+        create_meta_tables(connection)  # the bookkeeping the builds read and write
         for window in build.windows:
             stale = build.incremental is not None and window is not None and expr is not None
             for part in runs_of(stale_days(connection, build.incremental, window)) if stale else [window]:

@@ -45,8 +45,8 @@ def _states(table: Table) -> tuple[str, str, str]:
 )"""
     reason = "\n         WHEN _state_rank > 1 THEN 'superseded'"
     detail = (
-        f"\n         WHEN _state_rank > 1 THEN '{table.state_key}=' || {literal(chr(39))} || {state} "
-        f"|| {literal(chr(39))} || ' (superseded by ' || _state_winner || ')'"
+        f"\n         WHEN _state_rank > 1 THEN '{table.state_key}=''' || {state} "
+        "|| ''' (superseded by ' || _state_winner || ')'"
     )
     return cte, reason, detail
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import dagster as dg
 
 from ecom_assets.automation.drops import marker
-from ecom_assets.automation.jobs import JOBS, PARTITIONS, run_days
+from ecom_assets.automation.jobs import JOBS, PARTITIONS
+from ecom_assets.partitions import run_days
 from ecom_assets.resources import LandingZone
 from ecom_assets.schema import RESTATEMENT_DAYS
 

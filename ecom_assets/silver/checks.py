@@ -14,8 +14,8 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from ecom_assets.automation.jobs import run_days
 from ecom_assets.checks import ERROR, WARN, Claim, claim_result, evaluate
+from ecom_assets.partitions import run_days
 from ecom_assets.schema import RESTATEMENT_DAYS, TABLES, Table
 from ecom_assets.silver.rules import ident, in_list, literal
 

@@ -78,13 +78,13 @@ def bronze_asset(table: Table) -> dg.AssetsDefinition:
                 return empty_bronze(table)
             return read_landing_file(path, table, day, landing.path, ingested_at)
 
-        def record(conn: duckdb.DuckDBPyConnection, window: Window) -> None:
-            loaded = {d: digests[d] for d in days if window[0] <= d < window[1] and d not in kept[window]}
-            record_loads(conn, table, loaded, ingested_at)
-            record_drop_days(conn, table, sorted(loaded), event_day(table, raw=True), ingested_at)
-
         def to_read(window: Window) -> list[date]:
             return [d for d in days if window[0] <= d < window[1] and d not in kept[window]]
+
+        def record(conn: duckdb.DuckDBPyConnection, window: Window) -> None:
+            loaded = {d: digests[d] for d in to_read(window)}
+            record_loads(conn, table, loaded, ingested_at)
+            record_drop_days(conn, table, sorted(loaded), event_day(table, raw=True), ingested_at)
 
         kpis = {"unknown_column_rows": "count(_extra_columns)", "unparseable_lines": "count(_raw_line)"}
         produce = streaming(read_day, to_read, bronze_arrow_schema(table))

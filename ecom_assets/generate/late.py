@@ -52,7 +52,7 @@ class LateFeed:
         """Take the held-back and corrected rows out of (or into) day ``d``'s ``tables``, in place;
         return the rows drop ``d`` receives from earlier days (placed at random lines)."""
         for table in WEB_EVENTS:
-            self._hold_back(d, tables, table, rng.random(_n(tables[table])), rng)
+            self._move(table, d, tables, self._delays(rng.random(_n(tables[table])), rng))
         self._orders(d, tables, rng)
         arriving = self.pending.pop(d, {})
         for row in self._future(tables, rng):
@@ -69,11 +69,6 @@ class LateFeed:
         beyond = (draws >= self.mix.late) & (draws < self.mix.late + self.mix.beyond)
         within, past = rng.integers(1, 4, len(draws)), rng.integers(4, 7, len(draws))
         return np.where(late, within, np.where(beyond, past, 0))
-
-    def _hold_back(
-        self, d: date, tables: Tables, table: str, draws: np.ndarray, rng: np.random.Generator
-    ) -> None:
-        self._move(table, d, tables, self._delays(draws, rng))
 
     def _orders(self, d: date, tables: Tables, rng: np.random.Generator) -> None:
         orders = tables["orders"]

@@ -8,9 +8,13 @@ the query reads that does not exist yet fails the claim. The helpers at the end 
 common claims: a unique key, accepted values, a per-day reconciliation and bounds.
 """
 
+from __future__ import annotations
+
+import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 import duckdb
@@ -18,7 +22,12 @@ from dagster_duckdb import DuckDBResource
 
 from ecom_assets.warehouse import markdown_table
 
+if TYPE_CHECKING:
+    from ecom_assets.steps import Scope
+
 EXAMPLES = 5
+_TABLE = re.compile(r"\b(?:bronze|silver|gold)\.[a-z_][a-z0-9_]*\b")
+_LOOK_BACK = re.compile(r"INTERVAL\s+(\d+)\s+DAY", re.IGNORECASE)
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
 Row = dict[str, Any]
@@ -57,6 +66,37 @@ class Claim:
             blocking=self.blocking,
             additional_deps=[table_key(t) for t in self.reads],
         )
+
+    def scoped(self, scope: Scope) -> tuple[str, dict[str, Any]]:
+        """The claim's query over the partitions the run wrote, and its parameters.
+
+        Each partitioned table the query names becomes its rows of the run's window; in a daily
+        step the other tables it reads are widened by the query's look-back (``INTERVAL n DAY``).
+        A query with ``$days`` picks its own rows: it gets the window's days.
+        """
+        if scope.window is None:
+            return self.failing, {}
+        if "$days" in self.failing:
+            return self.failing, {"days": scope.days}
+        back = max([int(n) for n in _LOOK_BACK.findall(self.failing)] + [0])
+
+        def window_of(match: re.Match) -> str:
+            name = match.group(0)
+            expr = scope.partition_exprs.get(name)
+            if expr is None or (name != self.table and not scope.daily):
+                return name
+            low = "$start" if name == self.table or not back else f"$start - INTERVAL {back} DAY"
+            return f"(SELECT * FROM {name} WHERE {expr} >= {low} AND {expr} < $end)"
+
+        sql = _TABLE.sub(window_of, self.failing)
+        params = {"start": scope.window[0], "end": scope.window[1]}
+        return sql, {k: v for k, v in params.items() if f"${k}" in sql}
+
+    def run(self, conn: duckdb.DuckDBPyConnection, scope: Scope) -> dg.AssetCheckResult:
+        """The claim evaluated on the partitions the run wrote (see :meth:`scoped`)."""
+        sql, params = self.scoped(scope)
+        extra = {"days_evaluated": len(scope.days)} if scope.window is not None else {}
+        return evaluate(conn, dataclasses.replace(self, failing=sql), params, **extra)
 
 
 def _failures(
@@ -139,8 +179,10 @@ def claim_check(claim: Claim) -> dg.AssetChecksDefinition:
     return _check
 
 
-def claim_checks(*claims: Claim) -> list[dg.AssetChecksDefinition]:
-    return [claim_check(c) for c in claims]
+def claim_checks(*claims: Claim) -> list[Claim]:
+    """The claims a module makes; each runs in the step that builds its table
+    (``ecom_assets.steps.engine_steps``), or as a check of its own for a table no step builds."""
+    return list(claims)
 
 
 # --- the common claims ---------------------------------------------------------------------------

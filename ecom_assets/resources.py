@@ -6,12 +6,16 @@ that decides where the landing zone and the warehouse are.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from ecom_assets import settings
+from ecom_assets.connection import held_connection
 from ecom_assets.serving import ServingSnapshot
 from ecom_assets.warehouse import WarehouseIOManager
 
@@ -43,11 +47,24 @@ def duckdb_config() -> dict[str, object]:
     }
 
 
+class Warehouse(DuckDBResource):
+    """The warehouse file for asset code and checks; inside a step they share its one connection."""
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        config = {"custom_user_agent": "dagster", **self.connection_config}
+        with held_connection(self.database, config) as conn:
+            yield conn
+
+    def connection(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return self.get_connection()
+
+
 def warehouse_resources(database: str) -> dict[str, object]:
     """The IO manager and the ``warehouse`` resource (used by checks) on one DuckDB file."""
     return {
         "io_manager": WarehouseIOManager(database=database, connection_config=duckdb_config()),
-        "warehouse": DuckDBResource(database=database, connection_config=duckdb_config()),
+        "warehouse": Warehouse(database=database, connection_config=duckdb_config()),
     }
 
 

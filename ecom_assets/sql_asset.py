@@ -14,20 +14,22 @@ import pyarrow as pa
 
 from ecom_assets.incremental import REBUILD_TAG, plan
 from ecom_assets.meta import ABSORBED
-from ecom_assets.partitions import DAILY, SINGLE_RUN
+from ecom_assets.partitions import DAILY
+from ecom_assets.steps import TableAsset
 from ecom_assets.warehouse import TableBuild, Window, bind_window, day_windows
 
 OWNER = "team:analytics-engineering"
 CADENCES = ("daily", "weekly", "monthly", "full")
 
 
-def partition_windows(context: dg.AssetExecutionContext) -> list[Window]:
+def partition_windows(
+    context: dg.AssetExecutionContext, partitions_def: dg.PartitionsDefinition | None
+) -> list[Window]:
     """Daily assets: chunks of days. Weekly/monthly: one window per partition. Else: whole table."""
-    if not context.assets_def.partitions_def:
+    if not partitions_def:
         return [None]
-    if context.assets_def.partitions_def == DAILY:
+    if partitions_def == DAILY:
         return day_windows(context)
-    partitions_def = context.assets_def.partitions_def
     windows: list[Window] = []
     for key in context.partition_keys:
         tw = partitions_def.time_window_for_partition_key(key)
@@ -41,7 +43,7 @@ def sql_asset(
     name: str,
     sql: str,
     description: str,
-    deps: Sequence[dg.AssetDep | dg.AssetKey | dg.AssetsDefinition | str],
+    deps: Sequence[dg.AssetDep | dg.AssetKey | TableAsset | str],
     group: str,
     cadence: str = "daily",
     partitions_def: dg.PartitionsDefinition | None = DAILY,
@@ -50,43 +52,41 @@ def sql_asset(
     automation_condition: dg.AutomationCondition | None = None,
     freshness_policy: object | None = None,
     after: Callable[[duckdb.DuckDBPyConnection, Window], None] | None = None,
-) -> dg.AssetsDefinition:
-    """An asset ``[layer, name]`` whose rows are ``sql`` (see the module docstring).
+) -> TableAsset:
+    """The table ``[layer, name]`` whose rows are ``sql`` (see the module docstring).
 
     ``after`` runs in each window's transaction after its rows are written (see ``TableBuild``).
     Every daily gold partition also reports the late and corrected rows its day absorbed.
     """
     assert cadence in CADENCES, cadence
+    deps = [d.spec if isinstance(d, TableAsset) else d for d in deps]
     metadata = {"partition_expr": partition_expr} if partitions_def and partition_expr else {}
     extra = {"freshness_policy": freshness_policy} if freshness_policy is not None else {}
-
-    @dg.asset(
-        name=name,
-        key_prefix=layer,
-        group_name=group,
-        partitions_def=partitions_def,
-        backfill_policy=SINGLE_RUN if partitions_def else None,
-        deps=deps,
-        metadata={**metadata, "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```")},
-        tags={"layer": layer, "cadence": cadence},
-        kinds={"duckdb", "sql"},
-        owners=[OWNER],
-        pool="duckdb",
-        description=description,
-        automation_condition=automation_condition,
-        **extra,
-    )
-    def _sql_asset(context: dg.AssetExecutionContext) -> TableBuild:
-        rebuild = context.run.tags.get(REBUILD_TAG) == "true"
-        return TableBuild(
-            lambda _conn, _window: sql, partition_windows(context), kpis or {}, facts, after,
-            incremental=None if rebuild else inputs,
-        )
 
     inputs = plan(f"{layer}.{name}", sql, deps) if partitions_def == DAILY else None
     facts = ABSORBED if layer == "gold" and partitions_def == DAILY else None
 
-    return _sql_asset
+    def build(context: dg.AssetExecutionContext, _resources: object) -> TableBuild:
+        rebuild = context.run.tags.get(REBUILD_TAG) == "true"
+        return TableBuild(
+            lambda _conn, _window: sql, partition_windows(context, partitions_def), kpis or {}, facts, after,
+            incremental=None if rebuild else inputs,
+        )
+
+    spec = dg.AssetSpec(
+        key=dg.AssetKey([layer, name]),
+        deps=deps,
+        description=description,
+        metadata={**metadata, "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```")},
+        group_name=group,
+        tags={"layer": layer, "cadence": cadence},
+        kinds={"duckdb", "sql"},
+        owners=[OWNER],
+        automation_condition=automation_condition,
+        skippable=True,
+        **extra,
+    )
+    return TableAsset(spec, build, partitions_def)
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, window: Window = None) -> pa.Table:

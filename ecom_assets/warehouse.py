@@ -23,10 +23,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
-from dagster._utils.backoff import backoff
 from dagster_duckdb.io_manager import DuckDbClient, DuckDBIOManager, _get_cleanup_statement
 from dagster_duckdb_pandas import DuckDBPandasTypeHandler
 
+from ecom_assets.connection import held_connection
 from ecom_assets.incremental import Incremental, record_build, runs_of, stale_days
 from ecom_assets.meta import create_meta_tables
 from ecom_assets.partitions import CHUNK_DAYS
@@ -352,18 +352,11 @@ class WindowedDuckDbClient(DuckDbClient):
     @staticmethod
     @contextmanager
     def connect(context, table_slice) -> Iterator[duckdb.DuckDBPyConnection]:
-        # dagster-duckdb's client leaks the connection when the body raises; this one closes it.
+        # The step's held connection when there is one (see ecom_assets.connection); dagster-duckdb's
+        # own client would open another and leak it when the body raises.
         config = {"custom_user_agent": "dagster", **context.resource_config["connection_config"]}
-        conn = backoff(
-            fn=duckdb.connect,
-            retry_on=(RuntimeError, duckdb.IOException),
-            kwargs={"database": context.resource_config["database"], "read_only": False, "config": config},
-            max_retries=10,
-        )
-        try:
+        with held_connection(context.resource_config["database"], config) as conn:
             yield conn
-        finally:
-            conn.close()
 
 
 class WarehouseIOManager(DuckDBIOManager):

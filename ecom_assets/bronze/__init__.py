@@ -1,6 +1,7 @@
-"""Bronze: landing files as they came, one daily asset per file."""
+"""Bronze: landing files as they came, one daily table per file, all loaded in one step."""
 
 from ecom_assets.bronze.factory import BRONZE_ASSETS
+from ecom_assets.steps import engine_steps
 
-assets = BRONZE_ASSETS
-asset_checks: list = []
+tables = BRONZE_ASSETS
+assets, asset_checks = engine_steps("bronze", tables, [])

@@ -20,10 +20,11 @@ from ecom_assets.bronze.ingest import (
     read_landing_file,
 )
 from ecom_assets.meta import loaded_unchanged, record_drop_days, record_loads
-from ecom_assets.partitions import DAILY, SINGLE_RUN
+from ecom_assets.partitions import DAILY
 from ecom_assets.resources import LandingZone
 from ecom_assets.schema import TABLES, Table
 from ecom_assets.silver.rules import event_day
+from ecom_assets.steps import StepResources, TableAsset
 from ecom_assets.warehouse import Produce, TableBuild, Window, day_windows
 
 OWNER = "team:analytics-engineering"
@@ -31,26 +32,24 @@ OWNER = "team:analytics-engineering"
 RELOAD_TAG = "ecom/reload_bronze"
 
 
-def bronze_asset(table: Table) -> dg.AssetsDefinition:
-    """The bronze asset of one landing file: its rows as text plus lineage, per drop date."""
-
-    @dg.asset(
-        name=table.name,
-        key_prefix="bronze",
+def bronze_asset(table: Table) -> TableAsset:
+    """The bronze table of one landing file: its rows as text plus lineage, per drop date."""
+    spec = dg.AssetSpec(
+        key=dg.AssetKey(["bronze", table.name]),
         group_name="bronze",
-        partitions_def=DAILY,
-        backfill_policy=SINGLE_RUN,
         metadata={"partition_expr": "_drop_date", "landing_file": table.file_name},
         tags={"layer": "bronze", "cadence": "daily"},
         kinds={"duckdb", "csv"},
         owners=[OWNER],
-        pool="duckdb",
+        skippable=True,
         description=(
             f"{table.description} Raw text of `{table.file_name}` as it came, one row per CSV record, "
             "with lineage (`_drop_date`, `_source_file`, `_row_number`, `_ingested_at`)."
         ),
     )
-    def _bronze(context: dg.AssetExecutionContext, landing: LandingZone) -> TableBuild:
+
+    def build(context: dg.AssetExecutionContext, resources: StepResources) -> TableBuild:
+        landing = resources.landing
         windows = day_windows(context)
         days = [w[0] + timedelta(days=i) for w in windows if w for i in range((w[1] - w[0]).days)]
         incomplete = check_drops(landing, table, days)
@@ -90,7 +89,7 @@ def bronze_asset(table: Table) -> dg.AssetsDefinition:
         produce = streaming(read_day, to_read, bronze_arrow_schema(table))
         return TableBuild(produce, windows, kpis, after=record, unchanged=unchanged)
 
-    return _bronze
+    return TableAsset(spec, build, DAILY)
 
 
 def streaming(

@@ -165,7 +165,7 @@ def customer_clv_predictions(context: dg.AssetExecutionContext, warehouse: DuckD
     (BG/NBD), expected_avg_order_value (Gamma-Gamma; the population mean for one-time buyers) and
     predicted_clv_90d = their product, undiscounted. Fitted by maximum likelihood in days on all
     customers of the week; a NULL prediction means its model could not be fitted (see the metadata)."""
-    windows = partition_windows(context)
+    windows = partition_windows(context, WEEKLY)
     with warehouse.get_connection() as conn:
         fits = {window: fit_week(customer_summary(conn, window), config.penalizer) for window in windows}
     for window, fit in fits.items():

@@ -6,14 +6,14 @@ campaign tables aggregate it, so their sessions, conversions and revenue agree b
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 
 from ecom_assets.checks import bounded, claim_checks, matches_per_day
 from ecom_assets.gold.common import SESSION_COLUMNS, gold_key, pct, ratio, session_orders
 from ecom_assets.silver.facts import VALID
 from ecom_assets.silver.rules import channel
 from ecom_assets.sql_asset import sql_asset
-from ecom_assets.warehouse import table_exists
+from ecom_assets.steps import CustomCheck
+from ecom_assets.warehouse import Window, table_exists, window_params
 
 GROUP = "marketing"
 SILVER_SESSIONS = dg.AssetKey(["silver", "sessions"])
@@ -186,7 +186,8 @@ _NO_DAILY_BUSINESS_METRICS = (
 
 REVENUE_RECONCILIATION_SQL = f"""
 WITH channels AS (
-    SELECT date, sum(revenue) AS channel_revenue FROM gold.daily_channel_performance GROUP BY date
+    SELECT date, sum(revenue) AS channel_revenue FROM gold.daily_channel_performance
+    WHERE {{days}} GROUP BY date
 ), unattributed AS (
     SELECT o.date, sum(o.total_price) AS revenue
     FROM silver.orders AS o
@@ -204,14 +205,17 @@ ORDER BY c.date
 """
 
 
-def revenue_reconciliation(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
-    """Per day: channel revenue + unattributed valid-order revenue = daily_business_metrics.total_revenue."""
+def revenue_reconciliation(conn: duckdb.DuckDBPyConnection, window: Window = None) -> dg.AssetCheckResult:
+    """Per day of ``window`` (None: every day): channel revenue + unattributed valid-order revenue
+    = daily_business_metrics.total_revenue."""
     business = (
         "gold.daily_business_metrics"
         if table_exists(conn, "gold", "daily_business_metrics")
         else _NO_DAILY_BUSINESS_METRICS
     )
-    days = conn.execute(REVENUE_RECONCILIATION_SQL.format(business=business)).fetchall()
+    in_window = "true" if window is None else "date >= $start AND date < $end"
+    sql = REVENUE_RECONCILIATION_SQL.format(business=business, days=in_window)
+    days = conn.execute(sql, window_params(window)).fetchall()
     missing = [str(day) for day, _, _, _, is_missing in days if is_missing]
     problems = [
         f"{day}: channel revenue {channel} + unattributed {unattributed} = {channel + unattributed} "
@@ -239,20 +243,19 @@ def revenue_reconciliation(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResu
     )
 
 
-@dg.asset_check(
-    asset=gold_key("daily_channel_performance"),
-    name="revenue_matches_daily_business_metrics",
-    description=(
-        "Per day, channel revenue plus the revenue of valid orders whose session did not start that day "
-        "(unattributed, reported in metadata) equals daily_business_metrics.total_revenue; a day missing "
-        "there is reported as a warning."
+revenue_matches_daily_business_metrics = CustomCheck(
+    dg.AssetCheckSpec(
+        "revenue_matches_daily_business_metrics",
+        asset=gold_key("daily_channel_performance"),
+        description=(
+            "Per day, channel revenue plus the revenue of valid orders whose session did not start that "
+            "day (unattributed, reported in metadata) equals daily_business_metrics.total_revenue; a day "
+            "missing there is reported as a warning."
+        ),
+        additional_deps=[gold_key("daily_business_metrics")],
     ),
-    additional_deps=[gold_key("daily_business_metrics")],
-    pool="duckdb",
+    lambda conn, window: revenue_reconciliation(conn, window),
 )
-def revenue_matches_daily_business_metrics(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse.get_connection() as conn:
-        return revenue_reconciliation(conn)
 
 
 asset_checks = [

@@ -7,15 +7,12 @@ references, and row conservation per drop (a drop's bronze rows = its rows in si
 their event day, + its quarantined rows), evaluated for the drops of the run.
 """
 
-from collections.abc import Iterator
 from datetime import date
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 
 from ecom_assets.checks import ERROR, WARN, Claim, claim_result, evaluate
-from ecom_assets.partitions import run_days
 from ecom_assets.schema import RESTATEMENT_DAYS, TABLES, Table
 from ecom_assets.silver.rules import ident, in_list, literal
 
@@ -105,12 +102,76 @@ def claims(table: Table) -> list[Claim]:
                 blocking=blocking,
                 reads=(f"silver.{parent}", "silver.quarantine"),
             ))
+    found += _volume_claims(table)
     found.append(_claim(
         target,
         f"{name}_bronze_rows_are_accounted_for",
         "Per drop of the run: the drop's bronze rows = its rows in silver (any event day, by "
         "`_drop_date`) + its quarantined rows of this table.",
         _conservation_sql(table),
+        unit="day",
+        reads=(f"bronze.{name}", "silver.quarantine"),
+    ))
+    return found
+
+
+# Tables a trading day always has rows of: a day without any fails (the feed broke).
+CORE_DAILY_TABLES = ("sessions", "pageviews", "orders", "order_line_items", "products")
+VOLUME_DAYS = 7  # a day's rows are compared with the mean of the 7 days before it
+QUARANTINE_RATE_LIMIT = 5.0  # % of a drop's rows a table may quarantine (superseded states aside)
+
+
+def _volume_claims(table: Table) -> list[Claim]:
+    """Volume versus the trailing week (warn), rows on every day for core tables (fail), and the
+    share of a drop's rows quarantined (fail, blocking). Days are the run's (``$days``)."""
+    name, target = table.name, f"silver.{table.name}"
+    counts = f"""WITH days AS (SELECT unnest($days::DATE[]) AS date),
+    counts AS (SELECT date, count(*) AS n FROM {target}
+               WHERE date BETWEEN (SELECT min(date) - {VOLUME_DAYS} FROM days)
+                              AND (SELECT max(date) FROM days)
+               GROUP BY date)"""
+    found = [_claim(
+        target,
+        f"{name}_volume_is_usual",
+        f"A day's rows are between 50 % and 200 % of the mean of the {VOLUME_DAYS} days before it "
+        "(days without rows and days before the first load do not count); a warning.",
+        f"""{counts}
+        SELECT 'date=' || d.date || ': ' || coalesce(c.n, 0) || ' rows vs ' || round(avg(p.n), 1)
+               || ' a day over the previous week' AS example
+        FROM days AS d LEFT JOIN counts AS c USING (date)
+        JOIN counts AS p ON p.date BETWEEN d.date - {VOLUME_DAYS} AND d.date - 1
+        GROUP BY d.date, c.n
+        HAVING coalesce(c.n, 0) < 0.5 * avg(p.n) OR coalesce(c.n, 0) > 2 * avg(p.n)""",
+        blocking=False,
+        unit="day",
+    )]
+    if name in CORE_DAILY_TABLES:
+        found.append(Claim(
+            target,
+            f"{name}_has_rows_every_day",
+            "Every day of the run has rows (a trading day without any means the feed broke).",
+            f"""{counts}
+            SELECT 'date=' || d.date || ': no rows' AS example
+            FROM days AS d LEFT JOIN counts AS c USING (date) WHERE c.n IS NULL""",
+            unit="day",
+        ))
+    found.append(_claim(
+        target,
+        f"{name}_quarantine_rate_is_low",
+        f"Per drop of the run, at most {QUARANTINE_RATE_LIMIT:g} % of its bronze rows are quarantined "
+        "(superseded order states, which are corrections, not faults, do not count).",
+        f"""WITH drops AS (SELECT unnest($days::DATE[]) AS drop_date),
+        b AS (SELECT _drop_date AS drop_date, count(*) AS n FROM bronze.{name}
+              WHERE _drop_date IN (SELECT drop_date FROM drops) GROUP BY ALL),
+        q AS (SELECT _drop_date AS drop_date, count(*) AS n FROM silver.quarantine
+              WHERE source_table = {literal(name)} AND reason <> 'superseded'
+                AND date BETWEEN (SELECT min(drop_date) - {RESTATEMENT_DAYS} FROM drops)
+                             AND (SELECT max(drop_date) FROM drops)
+                AND _drop_date IN (SELECT drop_date FROM drops) GROUP BY ALL)
+        SELECT 'drop ' || b.drop_date || ': ' || q.n || ' of ' || b.n || ' rows quarantined ('
+               || round(100.0 * q.n / b.n, 1) || ' %)' AS example
+        FROM b JOIN q USING (drop_date)
+        WHERE 100.0 * q.n / b.n > {QUARANTINE_RATE_LIMIT}""",
         unit="day",
         reads=(f"bronze.{name}", "silver.quarantine"),
     ))
@@ -145,36 +206,4 @@ def result(conn: duckdb.DuckDBPyConnection, claim: Claim, days: list[date]) -> d
     return evaluate(conn, claim, {"days": days}, days_evaluated=len(days))
 
 
-def _days(context: dg.AssetCheckExecutionContext, table: Table) -> list[date]:
-    """The drops to account for: the run's days, or (a run of the checks alone) every day whose
-    bronze, silver table and quarantine were all materialized."""
-    instance = context.instance
-    loaded = instance.get_materialized_partitions(dg.AssetKey(["bronze", table.name]))
-    loaded &= instance.get_materialized_partitions(dg.AssetKey(["silver", table.name]))
-    loaded &= instance.get_materialized_partitions(QUARANTINE_KEY)
-    days = run_days(context.run.tags)
-    if days is None:
-        return sorted(date.fromisoformat(d) for d in loaded)
-    return [d for d in days if d.isoformat() in loaded]
-
-
-def table_checks(table: Table) -> dg.AssetChecksDefinition:
-    """The checks of ``silver.<table>``, run together in one step."""
-    table_claims = claims(table)
-
-    @dg.multi_asset_check(
-        specs=[c.spec for c in table_claims], name=f"{table.name}_checks", can_subset=True, pool="duckdb"
-    )
-    def _checks(
-        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
-    ) -> Iterator[dg.AssetCheckResult]:
-        selected = {key.name for key in context.selected_asset_check_keys}
-        days = _days(context, table)
-        with warehouse.get_connection() as conn:
-            for claim in (c for c in table_claims if c.name in selected):
-                yield result(conn, claim, days)
-
-    return _checks
-
-
-asset_checks = [table_checks(t) for t in TABLES]
+asset_checks = [c for t in TABLES for c in claims(t)]

@@ -2,7 +2,7 @@
 
 
 from ecom_assets.meta import record_restatements
-from ecom_assets.schema import LINEAGE_COLUMNS, TABLES, Table
+from ecom_assets.schema import LINEAGE_COLUMNS, RESTATEMENT_DAYS, TABLES, Table
 from ecom_assets.silver.contract import QUARANTINE, QUARANTINE_REASONS
 from ecom_assets.silver.rules import ident, ip_prefix, literal, mask_ips
 from ecom_assets.silver.tables import classify_sql, restatement_deps
@@ -59,7 +59,7 @@ asset = sql_asset(
         "superseded order state (decided among the drops of that day). A timestamp without a zone is a "
         "bad_timestamp. Per drop, bronze rows = silver rows + quarantined rows."
     ),
-    deps=restatement_deps([t.name for t in TABLES]),
+    deps=[d for t in TABLES for d in restatement_deps([t.name], RESTATEMENT_DAYS if t.event_time else 0)],
     group="silver",
     partition_expr="date",
     kpis={reason: f"count(*) FILTER (WHERE reason = '{reason}')" for reason in QUARANTINE_REASONS},

@@ -1,0 +1,253 @@
+"""Many tables, one step: the warehouse is entered once per layer and cadence, not once per table.
+
+A table is a :class:`TableAsset`: its ``AssetSpec`` (key, deps, description, tags) and how to
+build it in a run (a :class:`~ecom_assets.warehouse.TableBuild`). :func:`engine_steps` groups
+the tables of a layer that share a partitioning into one ``@multi_asset(can_subset=True)``
+step, the way dagster-dbt runs a whole dbt build as one step: every table is still its own
+asset in the graph, selectable alone, with its own materializations and checks, but a range
+run of the daily tables is three steps (bronze, silver, gold), not a hundred.
+
+Inside a step the tables are built in dependency order, and each check runs as soon as every
+table it reads that the step builds is written. Checks are evaluated on the partitions the
+run wrote (see ``ecom_assets.checks.Claim.scoped``), so their cost follows the run, not the
+history. A failed blocking check stops the tables downstream of its table in the same step
+(they are skipped, not written), and the step then fails naming the check, so later steps
+do not run either.
+"""
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from graphlib import TopologicalSorter
+from typing import Any, Protocol
+
+import dagster as dg
+import duckdb
+
+from ecom_assets.partitions import DAILY, SINGLE_RUN
+from ecom_assets.warehouse import TableBuild, Window
+
+
+@dataclass(frozen=True)
+class StepResources:
+    """What a table's build may use: the landing zone (bronze) and the warehouse."""
+
+    landing: Any  # ecom_assets.resources.LandingZone
+    warehouse: Any  # ecom_assets.resources.Warehouse
+
+
+@dataclass(frozen=True)
+class TableAsset:
+    """One warehouse table: its spec and how a run builds it."""
+
+    spec: dg.AssetSpec
+    build: Callable[[dg.AssetExecutionContext, StepResources], TableBuild]
+    partitions_def: dg.PartitionsDefinition | None
+
+    @property
+    def key(self) -> dg.AssetKey:
+        return self.spec.key
+
+    @property
+    def partition_expr(self) -> str | None:
+        return self.spec.metadata.get("partition_expr")
+
+
+class StepCheck(Protocol):
+    """A check evaluated inside the step that builds its table (a ``Claim`` is one)."""
+
+    @property
+    def spec(self) -> dg.AssetCheckSpec: ...
+
+    def run(self, conn: duckdb.DuckDBPyConnection, scope: "Scope") -> dg.AssetCheckResult: ...
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The partitions a run wrote, for checks: a window of days (None = whole table) and, per
+    table, the column its partitions are cut by."""
+
+    window: Window
+    partition_exprs: dict[str, str]
+    daily: bool
+
+    @property
+    def days(self) -> list[date]:
+        if self.window is None:
+            return []
+        start, end = self.window
+        return [date.fromordinal(d) for d in range(start.toordinal(), end.toordinal())]
+
+
+ERROR = dg.AssetCheckSeverity.ERROR
+# Every table built by an engine step, by warehouse name: how its partitions are cut.
+PARTITION_EXPRS: dict[str, str] = {}
+
+
+def run_window(context: dg.AssetExecutionContext, partitions_def: dg.PartitionsDefinition | None) -> Window:
+    """The run's whole partition window in days (None for an unpartitioned step)."""
+    if partitions_def is None or not (context.has_partition_key_range or context.has_partition_key):
+        return None
+    tw = context.partition_time_window
+    return tw.start.date(), tw.end.date()
+
+
+def _output_name(key: dg.AssetKey) -> str:
+    return key.to_python_identifier()
+
+
+def _checks_after(
+    order: list[dg.AssetKey], checks: Sequence[StepCheck], built_here: set[dg.AssetKey]
+) -> dict[dg.AssetKey, list[StepCheck]]:
+    """Each check placed after the last table it reads that this step builds."""
+    position = {key: i for i, key in enumerate(order)}
+    placed: dict[dg.AssetKey, list[StepCheck]] = {key: [] for key in order}
+    for check in checks:
+        reads = [check.spec.asset_key, *(d.asset_key for d in check.spec.additional_deps)]
+        last = max((k for k in reads if k in built_here), key=position.__getitem__)
+        placed[last].append(check)
+    return placed
+
+
+def _offsets(dep: dg.AssetDep) -> tuple[int, int]:
+    mapping = dep.partition_mapping
+    if isinstance(mapping, dg.TimeWindowPartitionMapping):
+        return mapping.start_offset, mapping.end_offset
+    return 0, 0
+
+
+def unified_deps(tables: Sequence[TableAsset]) -> list[dg.AssetDep]:
+    """One partition mapping per upstream asset of the step: the widest any of its tables declares.
+
+    A multi-asset has one mapping per upstream asset, so a day of every table of the step waits
+    on, and is shown stale by, the days any table of the step reads (what each table really reads,
+    ``ecom_assets.incremental`` decides from the table's own deps).
+    """
+    spans: dict[dg.AssetKey, list[tuple[int, int]]] = {}
+    declared: dict[dg.AssetKey, list[dg.PartitionMapping | None]] = {}
+    for t in tables:
+        for dep in t.spec.deps:
+            spans.setdefault(dep.asset_key, []).append(_offsets(dep))
+            declared.setdefault(dep.asset_key, []).append(dep.partition_mapping)
+    deps = []
+    for key, found in spans.items():
+        first, last = min(a for a, _ in found), max(b for _, b in found)
+        if (first, last) == (0, 0) and all(m is None for m in declared[key]):
+            deps.append(dg.AssetDep(key))
+        else:
+            widened = dg.TimeWindowPartitionMapping(
+                first, last, allow_nonexistent_upstream_partitions=(first, last) != (0, 0)
+            )
+            deps.append(dg.AssetDep(key, partition_mapping=widened))
+    return deps
+
+
+def _out(spec: dg.AssetSpec) -> dg.AssetOut:
+    """The step's output of one table (written by the IO manager; skipped after a failed check)."""
+    return dg.AssetOut(
+        key=spec.key,
+        dagster_type=object,
+        description=spec.description,
+        is_required=False,
+        metadata=spec.metadata,
+        group_name=spec.group_name,
+        automation_condition=spec.automation_condition,
+        owners=list(spec.owners),
+        tags=spec.tags,
+        kinds=set(spec.kinds),
+        freshness_policy=spec.freshness_policy,
+    )
+
+
+def engine_step(
+    name: str, tables: Sequence[TableAsset], checks: Sequence[StepCheck]
+) -> dg.AssetsDefinition:
+    """One step building ``tables`` (same partitioning) and evaluating ``checks`` on them."""
+    partitions_def = tables[0].partitions_def
+    assert all(t.partitions_def == partitions_def for t in tables), name
+    by_key = {t.key: t for t in tables}
+    graph = {t.key: {d.asset_key for d in t.spec.deps if d.asset_key in by_key} for t in tables}
+    order = list(TopologicalSorter(graph).static_order())
+    placed = _checks_after(order, checks, set(by_key))
+    for t in tables:
+        if t.partition_expr:
+            PARTITION_EXPRS[".".join(t.key.path)] = t.partition_expr
+
+    @dg.multi_asset(
+        name=name,
+        outs={_output_name(t.key): _out(t.spec) for t in tables},
+        deps=[d for d in unified_deps(tables) if d.asset_key not in by_key],
+        internal_asset_deps={
+            _output_name(t.key): {d.asset_key for d in t.spec.deps} for t in tables
+        },
+        check_specs=[c.spec for c in checks],
+        can_subset=True,
+        partitions_def=partitions_def,
+        backfill_policy=SINGLE_RUN if partitions_def else None,
+        pool="duckdb",  # it writes the warehouse: one writer at a time
+        required_resource_keys={"landing", "warehouse"},
+    )
+    def _step(context: dg.AssetExecutionContext) -> Iterator:
+        warehouse = context.resources.warehouse
+        resources = StepResources(context.resources.landing, warehouse)
+        selected, selected_checks = context.selected_asset_keys, context.selected_asset_check_keys
+        scope = Scope(run_window(context, partitions_def), PARTITION_EXPRS, partitions_def == DAILY)
+        stopped: set[dg.AssetKey] = set()
+        with warehouse.connection() as conn:  # held for the step: every write shares it
+            for key in order:
+                if key not in selected:
+                    continue
+                if graph[key] & stopped:
+                    context.log.warning(f"{key.to_user_string()} not built: a blocking check upstream failed")
+                    stopped.add(key)
+                    continue
+                yield dg.Output(by_key[key].build(context, resources), output_name=_output_name(key))
+                for check in placed[key]:
+                    if check.spec.key not in selected_checks:
+                        continue
+                    result = check.run(conn, scope)
+                    yield result
+                    if check.spec.blocking and not result.passed and result.severity == ERROR:
+                        stopped.add(check.spec.asset_key)
+
+    return _step
+
+
+def engine_steps(
+    layer: str, tables: Sequence[TableAsset | dg.AssetsDefinition], checks: Sequence[StepCheck]
+) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    """The layer's tables as one step per partitioning (``<layer>_<cadence>``), each with the
+    checks of its tables; ready-made asset definitions pass through, and checks of tables no
+    step builds become checks of their own."""
+    from ecom_assets.checks import claim_check
+
+    groups: dict[str, list[TableAsset]] = {}
+    passthrough = [t for t in tables if isinstance(t, dg.AssetsDefinition)]
+    for t in tables:
+        if isinstance(t, TableAsset):
+            groups.setdefault(t.spec.tags["cadence"], []).append(t)
+    steps, placed = [], set()
+    for cadence, members in groups.items():
+        keys = {t.key for t in members}
+        mine = [c for c in checks if c.spec.asset_key in keys]
+        placed |= {id(c) for c in mine}
+        steps.append(engine_step(f"{layer}_{cadence}", members, mine))
+    standalone = [claim_check(c) for c in checks if id(c) not in placed]
+    return [*steps, *passthrough], standalone
+
+
+def skippable(spec: dg.AssetSpec) -> dg.AssetSpec:
+    """A spec whose table a step may skip (after a failed blocking check upstream)."""
+    return spec.replace_attributes(skippable=True)
+
+
+@dataclass(frozen=True)
+class CustomCheck:
+    """A check written as Python: ``evaluate(conn, window)`` over the run's window (None = all)."""
+
+    spec: dg.AssetCheckSpec
+    evaluate: Callable[[duckdb.DuckDBPyConnection, Window], dg.AssetCheckResult]
+
+    def run(self, conn: duckdb.DuckDBPyConnection, scope: Scope) -> dg.AssetCheckResult:
+        result = self.evaluate(conn, scope.window)
+        return result._replace(asset_key=self.spec.asset_key, check_name=self.spec.name)

@@ -169,6 +169,7 @@ def engine_step(
     graph = {t.key: {d.asset_key for d in t.spec.deps if d.asset_key in by_key} for t in tables}
     order = list(TopologicalSorter(graph).static_order())
     placed = _checks_after(order, checks, set(by_key))
+    reads_landing = any(t.spec.tags.get("layer") == "bronze" for t in tables)
     for t in tables:
         if t.partition_expr:
             PARTITION_EXPRS[".".join(t.key.path)] = t.partition_expr
@@ -185,11 +186,11 @@ def engine_step(
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN if partitions_def else None,
         pool="duckdb",  # it writes the warehouse: one writer at a time
-        required_resource_keys={"landing", "warehouse"},
+        required_resource_keys={"landing", "warehouse"} if reads_landing else {"warehouse"},
     )
     def _step(context: dg.AssetExecutionContext) -> Iterator:
         warehouse = context.resources.warehouse
-        resources = StepResources(context.resources.landing, warehouse)
+        resources = StepResources(context.resources.landing if reads_landing else None, warehouse)
         selected, selected_checks = context.selected_asset_keys, context.selected_asset_check_keys
         scope = Scope(run_window(context, partitions_def), PARTITION_EXPRS, partitions_def == DAILY)
         stopped: set[dg.AssetKey] = set()
@@ -251,3 +252,26 @@ class CustomCheck:
     def run(self, conn: duckdb.DuckDBPyConnection, scope: Scope) -> dg.AssetCheckResult:
         result = self.evaluate(conn, scope.window)
         return result._replace(asset_key=self.spec.asset_key, check_name=self.spec.name)
+
+
+def definitions_for(
+    items: Sequence[object],
+) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
+    """Asset and check definitions for any mix of tables, checks and ready-made definitions: the
+    tables as steps per layer and cadence (what the layers do; tests and tools build subsets)."""
+    tables = [i for i in items if isinstance(i, TableAsset)]
+    checks = [i for i in items if hasattr(i, "run") and hasattr(i, "spec")]
+    ready = [i for i in items if isinstance(i, (dg.AssetsDefinition, dg.AssetChecksDefinition))]
+    layers: dict[str, list[TableAsset]] = {}
+    for t in tables:
+        layers.setdefault(t.spec.tags["layer"], []).append(t)
+    built = {t.key for t in tables}
+    out: list[dg.AssetsDefinition | dg.AssetChecksDefinition] = []
+    for layer, members in layers.items():
+        keys = {t.key for t in members}
+        steps, _ = engine_steps(layer, members, [c for c in checks if c.spec.asset_key in keys])
+        out += steps
+    from ecom_assets.checks import claim_check
+
+    out += [claim_check(c) for c in checks if c.spec.asset_key not in built]
+    return [*out, *ready]

@@ -13,6 +13,7 @@ from ecom_assets.meta import create_meta_tables
 from ecom_assets.resources import LandingZone, warehouse_resources
 from ecom_assets.serving import ServingSnapshot
 from ecom_assets.silver.contract import create_silver_tables, silver_columns
+from ecom_assets.steps import definitions_for
 
 
 def silver_db(tables: Mapping[str, Iterable[Mapping]], conn: duckdb.DuckDBPyConnection | None = None):
@@ -54,7 +55,7 @@ def materialize_range(
 ) -> dg.ExecuteInProcessResult:
     """One single run over the partition range ``start...end`` (inclusive keys)."""
     return dg.materialize(
-        assets,
+        definitions_for(assets),
         resources=resources,
         instance=instance or dg.DagsterInstance.ephemeral(),
         selection=selection,

@@ -11,6 +11,7 @@ import pytest
 from ecom_assets.bronze.factory import BRONZE_ASSETS
 from ecom_assets.bronze.ingest import LandingError, read_landing_file
 from ecom_assets.schema import TABLES_BY_NAME
+from ecom_assets.steps import definitions_for
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows, write_drop
 
 SESSIONS = TABLES_BY_NAME["sessions"]
@@ -173,7 +174,7 @@ def test_a_restatement_run_rereads_only_changed_drops_and_skips_missing_ones(tmp
     materialize_range(sessions_only, "2025-01-01", "2025-01-04", resources)
     assert _counts(warehouse, "sessions") == {"2025-01-02": 3, "2025-01-04": 2}
     assert _ingested(warehouse, "2025-01-04") == fourth  # unchanged: not re-read
-    dg.materialize(sessions_only, resources=resources, partition_key="2025-01-04",
+    dg.materialize(definitions_for(sessions_only), resources=resources, partition_key="2025-01-04",
                    tags={"ecom/reload_bronze": "true"})
     assert _ingested(warehouse, "2025-01-04") != fourth
 

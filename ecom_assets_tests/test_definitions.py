@@ -16,15 +16,19 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.txt"
 PARTITIONS = {None: "full", DAILY: "daily", WEEKLY: "weekly", MONTHLY: "monthly"}
 
 
+def _specs() -> list[tuple[dg.AssetsDefinition, dg.AssetSpec]]:
+    return [(step, spec) for step in defs.assets for spec in step.specs]
+
+
 def _shape() -> str:
     lines = []
-    for asset in sorted(defs.assets, key=lambda a: a.key.to_user_string()):
-        tags = asset.tags_by_key[asset.key]
+    for step, spec in _specs():
         lines.append(
-            f"asset {asset.key.to_user_string()} layer={tags['layer']} cadence={tags['cadence']} "
-            f"partitions={PARTITIONS[asset.partitions_def]} group={asset.group_names_by_key[asset.key]}"
+            f"asset {spec.key.to_user_string()} layer={spec.tags['layer']} cadence={spec.tags['cadence']} "
+            f"partitions={PARTITIONS[step.partitions_def]} group={spec.group_name} step={step.node_def.name}"
         )
-    checks = sorted(k.to_user_string() for c in defs.asset_checks for k in c.check_keys)
+    steps = [*defs.assets, *defs.asset_checks]
+    checks = sorted(k.to_user_string() for c in steps for k in c.check_keys)
     lines += [f"check {c}" for c in checks]
     lines += [f"schedule {s.name} {s.cron_schedule} {s.default_status.value}" for s in defs.schedules]
     lines += [f"sensor {s.name} {s.default_status.value}" for s in defs.sensors]
@@ -33,20 +37,26 @@ def _shape() -> str:
 
 def test_definitions_load_and_validate():
     repo = defs.get_repository_def()
-    assert len(repo.asset_graph.get_all_asset_keys()) == len(list(defs.assets))
+    assert len(repo.asset_graph.get_all_asset_keys()) == len(_specs())
     dg.Definitions.validate_loadable(defs)
 
 
 def test_every_asset_is_described_tagged_and_single_run_for_ranges():
-    for asset in defs.assets:
-        spec = next(iter(asset.specs))
-        assert spec.description and spec.description.strip(), asset.key
-        assert spec.tags["layer"] == asset.key.path[0], asset.key
-        assert spec.tags["cadence"] == PARTITIONS[asset.partitions_def], asset.key
-        assert "duckdb" in spec.kinds and spec.owners, asset.key
-        if asset.partitions_def is not None:
-            assert asset.backfill_policy == dg.BackfillPolicy.single_run(), asset.key
-            assert spec.metadata.get("partition_expr"), asset.key
+    for step, spec in _specs():
+        assert spec.description and spec.description.strip(), spec.key
+        assert spec.tags["layer"] == spec.key.path[0], spec.key
+        assert spec.tags["cadence"] == PARTITIONS[step.partitions_def], spec.key
+        assert "duckdb" in spec.kinds and spec.owners, spec.key
+        if step.partitions_def is not None:
+            assert step.backfill_policy == dg.BackfillPolicy.single_run(), spec.key
+            assert spec.metadata.get("partition_expr"), spec.key
+
+
+def test_a_range_run_of_every_daily_table_is_three_steps():
+    daily = [s for s in defs.assets if s.partitions_def == DAILY]
+    assert sorted(s.node_def.name for s in daily) == ["bronze_daily", "gold_daily", "silver_daily"]
+    assert all(s.can_subset for s in daily)
+    assert sum(len(s.keys) for s in daily) == 53
 
 
 def test_shape_matches_snapshot():

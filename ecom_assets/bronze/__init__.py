@@ -3,5 +3,5 @@
 from ecom_assets.bronze.factory import BRONZE_ASSETS
 from ecom_assets.steps import engine_steps
 
-tables = BRONZE_ASSETS
-assets, asset_checks = engine_steps("bronze", tables, [])
+table_assets = BRONZE_ASSETS
+assets, asset_checks = engine_steps("bronze", table_assets, [])

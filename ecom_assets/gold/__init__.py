@@ -28,7 +28,7 @@ _SEED_TABLES = (storefronts, product_interactions, segments, customer_segmentati
                 pricing)  # fmt: skip
 _BEYOND = (attribution, affinity, customer_value)  # multi-touch attribution, basket affinity, predicted CLV
 
-tables = [a for domain in (*_DOMAINS, *_SEED_TABLES, *_BEYOND) for a in domain.assets]
+table_assets = [a for domain in (*_DOMAINS, *_SEED_TABLES, *_BEYOND) for a in domain.assets]
 claims = [c for domain in (*_DOMAINS, *_SEED_TABLES, *_BEYOND) for c in domain.asset_checks]
 # One step per cadence (daily, weekly, monthly); the CLV fit is a Python asset of its own.
-assets, asset_checks = engine_steps("gold", tables, claims)
+assets, asset_checks = engine_steps("gold", table_assets, claims)

@@ -119,6 +119,9 @@ def claims(table: Table) -> list[Claim]:
 CORE_DAILY_TABLES = ("sessions", "pageviews", "orders", "order_line_items", "products")
 VOLUME_DAYS = 7  # a day's rows are compared with the mean of the 7 days before it
 QUARANTINE_RATE_LIMIT = 5.0  # % of a drop's rows a table may quarantine (superseded states aside)
+# Below these sizes one row is several percent: a drop (rate) or a trailing week (volume) that small
+# is not judged.
+MIN_ROWS_JUDGED = 100
 
 
 def _volume_claims(table: Table) -> list[Claim]:
@@ -134,14 +137,15 @@ def _volume_claims(table: Table) -> list[Claim]:
         target,
         f"{name}_volume_is_usual",
         f"A day's rows are between 50 % and 200 % of the mean of the {VOLUME_DAYS} days before it "
-        "(days without rows and days before the first load do not count); a warning.",
+        f"(days without rows do not count; a mean under {MIN_ROWS_JUDGED} rows is not judged); a warning.",
         f"""{counts}
         SELECT 'date=' || d.date || ': ' || coalesce(c.n, 0) || ' rows vs ' || round(avg(p.n), 1)
                || ' a day over the previous week' AS example
         FROM days AS d LEFT JOIN counts AS c USING (date)
         JOIN counts AS p ON p.date BETWEEN d.date - {VOLUME_DAYS} AND d.date - 1
         GROUP BY d.date, c.n
-        HAVING coalesce(c.n, 0) < 0.5 * avg(p.n) OR coalesce(c.n, 0) > 2 * avg(p.n)""",
+        HAVING avg(p.n) >= {MIN_ROWS_JUDGED}
+           AND (coalesce(c.n, 0) < 0.5 * avg(p.n) OR coalesce(c.n, 0) > 2 * avg(p.n))""",
         blocking=False,
         unit="day",
     )]
@@ -159,7 +163,8 @@ def _volume_claims(table: Table) -> list[Claim]:
         target,
         f"{name}_quarantine_rate_is_low",
         f"Per drop of the run, at most {QUARANTINE_RATE_LIMIT:g} % of its bronze rows are quarantined "
-        "(superseded order states, which are corrections, not faults, do not count).",
+        "(superseded order states, which are corrections, not faults, do not count; a drop of fewer "
+        f"than {MIN_ROWS_JUDGED} rows is not judged).",
         f"""WITH drops AS (SELECT unnest($days::DATE[]) AS drop_date),
         b AS (SELECT _drop_date AS drop_date, count(*) AS n FROM bronze.{name}
               WHERE _drop_date IN (SELECT drop_date FROM drops) GROUP BY ALL),
@@ -171,7 +176,7 @@ def _volume_claims(table: Table) -> list[Claim]:
         SELECT 'drop ' || b.drop_date || ': ' || q.n || ' of ' || b.n || ' rows quarantined ('
                || round(100.0 * q.n / b.n, 1) || ' %)' AS example
         FROM b JOIN q USING (drop_date)
-        WHERE 100.0 * q.n / b.n > {QUARANTINE_RATE_LIMIT}""",
+        WHERE b.n >= {MIN_ROWS_JUDGED} AND 100.0 * q.n / b.n > {QUARANTINE_RATE_LIMIT}""",
         unit="day",
         reads=(f"bronze.{name}", "silver.quarantine"),
     ))

@@ -7,9 +7,11 @@ import pytest
 
 from ecom_assets.checks import failing_rows
 from ecom_assets.partitions import DAILY
+from ecom_assets.resources import warehouse_resources
 from ecom_assets.silver import dimensions as dims
 from ecom_assets.silver.contract import DIMS_AND_FACTS
 from ecom_assets.sql_asset import run_sql
+from ecom_assets.steps import definitions_for
 from ecom_assets_tests.helpers import silver_db
 
 D1, D2, D3 = date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)
@@ -149,13 +151,16 @@ def test_dim_product_key_check_counts_duplicates_per_day():
     )
 
 
+WAREHOUSE = warehouse_resources(":memory:")  # the steps need one; nothing is materialized
+
+
 def test_dim_customer_refreshes_after_any_new_user_day_even_with_history_missing():
     @dg.asset(key=dims.USERS, partitions_def=DAILY)
     def users() -> None:
         return None
 
     instance = dg.DagsterInstance.ephemeral()
-    defs = [users, dims.dim_customer]
+    defs = dg.Definitions(assets=[users, *definitions_for([dims.dim_customer])], resources=WAREHOUSE)
     first = dg.evaluate_automation_conditions(defs=defs, instance=instance)
     assert first.get_num_requested(dims.DIM_CUSTOMER) == 0  # nothing upstream yet
     # only the last day is materialized: every earlier day since ECOM_START_DATE is missing
@@ -170,7 +175,8 @@ def test_dim_date_is_built_when_missing_and_again_after_each_midnight_utc():
 
     def requested(at: datetime, cursor=None):
         result = dg.evaluate_automation_conditions(
-            defs=[dims.dim_date], instance=instance, evaluation_time=at, cursor=cursor
+            defs=dg.Definitions(assets=definitions_for([dims.dim_date]), resources=WAREHOUSE),
+            instance=instance, evaluation_time=at, cursor=cursor,
         )
         return result.get_num_requested(dims.dim_date.key), result.cursor
 

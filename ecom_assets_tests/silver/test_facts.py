@@ -15,6 +15,7 @@ from ecom_assets.silver import dimensions as dims
 from ecom_assets.silver import facts
 from ecom_assets.silver.contract import DIMS_AND_FACTS
 from ecom_assets.sql_asset import run_sql
+from ecom_assets.steps import definitions_for
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
 
 D = date(2026, 3, 15)
@@ -173,9 +174,13 @@ def test_fact_user_activity_event_id_check_counts_duplicates():
     assert failing_rows(conn, facts.EVENT_ID_IS_UNIQUE.failing) == (1, [{"event_id": "E-1", "row_count": 2}])
 
 
+def _mapping(table, key: dg.AssetKey) -> dg.PartitionMapping:
+    return next(d.partition_mapping for d in table.spec.deps if d.asset_key == key)
+
+
 def test_look_back_dependencies():
-    orders = facts.fact_sales.get_partition_mapping(facts.silver_key("orders"))
-    sessions = facts.fact_user_activity.get_partition_mapping(facts.silver_key("sessions"))
+    orders = _mapping(facts.fact_sales, facts.silver_key("orders"))
+    sessions = _mapping(facts.fact_user_activity, facts.silver_key("sessions"))
     assert (orders.start_offset, orders.end_offset) == (-60, 0)
     assert (sessions.start_offset, sessions.end_offset) == (-1, 0)
 
@@ -195,17 +200,17 @@ def test_end_to_end_materialization_into_a_duckdb_file(tmp_path):
     conn.close()
 
     # the whole silver layer is defined (so the dependencies resolve); only the dimensions and facts run
-    definitions = [*silver.assets, *dims.asset_checks, *facts.asset_checks]
+    definitions = [*silver.table_assets, *dims.asset_checks, *facts.asset_checks]
     my_checks = [*dims.asset_checks, *facts.asset_checks]
     resources = resources_for(tmp_path / "raw", warehouse)
-    daily = dg.AssetSelection.assets(dims.dim_product, *facts.assets)
+    daily = dg.AssetSelection.assets(dims.dim_product.key, *(a.key for a in facts.assets))
     result = materialize_range(definitions, str(D - timedelta(days=1)), str(D), resources, selection=daily)
-    full = dg.materialize(definitions, resources=resources,
-                          selection=dg.AssetSelection.assets(dims.dim_date, dims.dim_customer))
+    full = dg.materialize(definitions_for(definitions), resources=resources,
+                          selection=dg.AssetSelection.assets(dims.dim_date.key, dims.dim_customer.key))
 
     evaluations = [*result.get_asset_check_evaluations(), *full.get_asset_check_evaluations()]
     assert sorted(e.check_name for e in evaluations if e.passed) == sorted(
-        spec.name for check in my_checks for spec in check.check_specs
+        check.spec.name for check in my_checks
     )
     conn = duckdb.connect(str(warehouse), read_only=True)
     sales = "SELECT sale_id, line_type, total_amount, channel FROM silver.fact_sales ORDER BY ALL"
@@ -222,7 +227,8 @@ def test_end_to_end_materialization_into_a_duckdb_file(tmp_path):
     ]
     assert conn.execute("SELECT count(*) FROM silver.dim_date").fetchall()[0][0] > 0
     conn.close()
-    materializations = result.asset_materializations_for_node("silver__fact_sales")
+    materializations = [e.materialization for e in result.get_asset_materialization_events()
+                        if e.asset_key == facts.fact_sales.key]
     kpis = {m.partition: {k: m.metadata[k].value for k in ("gross_sales", "returns_amount", "units_sold")}
             for m in materializations}
     assert kpis == {  # per partition, also in a range run
@@ -233,7 +239,7 @@ def test_end_to_end_materialization_into_a_duckdb_file(tmp_path):
 
 def test_first_partition_looks_back_to_no_missing_days():
     first = DAILY.empty_subset().with_partition_keys([DAILY.get_first_partition_key()])
-    mapping = facts.fact_sales.get_partition_mapping(facts.silver_key("orders"))
+    mapping = _mapping(facts.fact_sales, facts.silver_key("orders"))
     result = mapping.get_upstream_mapped_partitions_result_for_partitions(first, DAILY, DAILY)
     assert result.partitions_subset.get_partition_keys() == [DAILY.get_first_partition_key()]
     assert result.required_but_nonexistent_subset.is_empty

@@ -153,7 +153,7 @@ def test_columns_are_the_contract_and_it_reads_every_bronze_table():
     quarantine(conn)
     assert [(r[0], r[1]) for r in conn.execute("DESCRIBE _q").fetchall()] == QUARANTINE
     assert asset.key.path == ["silver", "quarantine"]
-    assert {d.asset_key.path[1] for d in asset.specs_by_key[asset.key].deps} == {t.name for t in TABLES}
+    assert {d.asset_key.path[1] for d in asset.spec.deps} == {t.name for t in TABLES}
 
 
 def test_bronze_rows_are_silver_plus_quarantine_for_every_table():

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from ecom_assets.partitions import DAILY
 from ecom_assets.schema import TABLES, TABLES_BY_NAME
 from ecom_assets.silver.contract import typed_columns
 from ecom_assets.silver.tables import assets, silver_sql
@@ -31,9 +32,9 @@ def test_columns_and_types_are_exactly_the_contract(table):
 def test_every_table_has_one_daily_asset_with_tags():
     assert [a.key.path for a in assets] == [["silver", t.name] for t in TABLES]
     for a in assets:
-        tags = a.tags_by_key[a.key]
+        tags = a.spec.tags
         assert (tags["layer"], tags["cadence"]) == ("silver", "daily")
-        assert a.partitions_def is not None and a.backfill_policy is not None
+        assert a.partitions_def is DAILY
 
 
 ORDER = {

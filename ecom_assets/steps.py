@@ -52,6 +52,10 @@ class TableAsset:
     def partition_expr(self) -> str | None:
         return self.spec.metadata.get("partition_expr")
 
+    def partition_mapping(self, upstream: dg.AssetKey) -> dg.PartitionMapping | None:
+        """The mapping this table declares to an upstream table (None: the default, same days)."""
+        return next((d.partition_mapping for d in self.spec.deps if d.asset_key == upstream), None)
+
 
 class StepCheck(Protocol):
     """A check evaluated inside the step that builds its table (a ``Claim`` is one)."""

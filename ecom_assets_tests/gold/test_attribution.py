@@ -176,7 +176,7 @@ def test_attribution_roas():
 
 def test_look_back_comes_through_the_partition_mapping():
     """A range run of a week asks silver.sessions for the week and the 31 days before it, once."""
-    assert attribution.channel_attribution.get_partition_mapping(dg.AssetKey(["silver", "sessions"])) == (
+    assert attribution.channel_attribution.partition_mapping(dg.AssetKey(["silver", "sessions"])) == (
         attribution.LOOKBACK)
     week = DAILY.get_partition_keys_in_range(dg.PartitionKeyRange("2026-02-01", "2026-02-07"))
     upstream = attribution.LOOKBACK.get_upstream_mapped_partitions_result_for_partitions(

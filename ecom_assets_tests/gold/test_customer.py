@@ -6,8 +6,8 @@ from decimal import Decimal
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 
+from ecom_assets.checks import evaluate
 from ecom_assets.gold import customer
 from ecom_assets.gold.customer import USER_LIFETIME_SQL
 from ecom_assets.gold.customer_cohorts import COHORT_SQL
@@ -267,7 +267,7 @@ def test_cohort_analysis_on_three_months_of_history():
 
 @pytest.mark.parametrize("week", ["2025-01-05", "2025-03-23"])
 def test_all_history_mapping_gives_every_day_from_the_first_partition_to_the_weeks_end(week):
-    mapping = customer.user_lifetime_metrics.get_partition_mapping(dg.AssetKey(["silver", "orders"]))
+    mapping = customer.user_lifetime_metrics.partition_mapping(dg.AssetKey(["silver", "orders"]))
     assert mapping == ALL_HISTORY_WEEKS
     result = mapping.get_upstream_mapped_partitions_result_for_partitions(
         WEEKLY.subset_with_partition_keys([week]), WEEKLY, DAILY
@@ -349,11 +349,8 @@ def test_weekly_assets_through_dagster_are_as_of_and_rerun_identically(tmp_path)
         conn.execute(
             "UPDATE gold.user_lifetime_metrics SET total_revenue = total_revenue + 1 WHERE user_id = 'u1'"
         )
-    check = next(
-        c
-        for c in customer.asset_checks
-        if next(iter(c.check_keys)).name == "lifetime_revenue_matches_silver_orders"
-    )
-    failed = check(warehouse=DuckDBResource(database=str(warehouse)))
+    claim = next(c for c in customer.asset_checks if c.name == "lifetime_revenue_matches_silver_orders")
+    with duckdb.connect(str(warehouse)) as conn:
+        failed = evaluate(conn, claim)
     assert not failed.passed
     assert "as_of_date=2025-03-29, gold_revenue=366.0000, silver_revenue=365.0000" in failed.description

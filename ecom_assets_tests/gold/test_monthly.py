@@ -169,7 +169,7 @@ def test_seasonal_month_without_orders_and_year_over_year():
 
 
 def _mapped_days(month: str) -> tuple[str, str, list[str]]:
-    mapping = monthly.seasonal_sales_analysis.get_partition_mapping(dg.AssetKey(["silver", "orders"]))
+    mapping = monthly.seasonal_sales_analysis.partition_mapping(dg.AssetKey(["silver", "orders"]))
     assert mapping == TWELVE_MONTHS_BACK
     result = mapping.get_upstream_mapped_partitions_result_for_partitions(
         MONTHLY.subset_with_partition_keys([month]), MONTHLY, DAILY

@@ -7,8 +7,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 
+from ecom_assets.checks import evaluate
 from ecom_assets.gold import orders, sales, trends
 from ecom_assets.partitions import DAILY
 from ecom_assets.sql_asset import run_sql
@@ -263,9 +263,10 @@ def test_sales_group_end_to_end(tmp_path):
         conn.execute("UPDATE gold.daily_business_metrics SET total_revenue = 71 WHERE date = ?", [F0])
 
     # A broken number makes the reconciliation fail, naming the day and both numbers.
-    check = next(c for c in sales.asset_checks if c.check_keys == {
-        dg.AssetCheckKey(dg.AssetKey(["gold", "daily_business_metrics"]), "revenue_matches_silver_orders")})
-    failed = check(warehouse=DuckDBResource(database=str(warehouse)))
+    claim = next(c for c in sales.asset_checks
+                 if (c.table, c.name) == ("gold.daily_business_metrics", "revenue_matches_silver_orders"))
+    with duckdb.connect(str(warehouse)) as conn:
+        failed = evaluate(conn, claim)
     assert not failed.passed
     assert failed.metadata["failing_rows"].value == 1
     assert failed.description == (

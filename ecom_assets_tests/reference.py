@@ -516,7 +516,9 @@ def _na(value):
 
 
 def daily_revenue(shop: Shop) -> dict[tuple, dict]:
-    revenue = {d: m["total_revenue"] for (d,), m in daily_business_metrics(shop).items()}
+    business = daily_business_metrics(shop)
+    revenue = {d: m["total_revenue"] for (d,), m in business.items()}
+    orders = {d: m["total_orders"] for (d,), m in business.items()}
     first = shop.days[0]
 
     def trailing(d: date, n: int) -> float:
@@ -524,7 +526,8 @@ def daily_revenue(shop: Shop) -> dict[tuple, dict]:
         return ratio(total(revenue.get(x, Decimal(0)) for x in window), len(window))
 
     return {
-        (d,): {"revenue": revenue[d], "revenue_7d_avg": trailing(d, 7), "revenue_30d_avg": trailing(d, 30)}
+        (d,): {"revenue": revenue[d], "orders": orders[d], "revenue_7d_avg": trailing(d, 7),
+               "revenue_30d_avg": trailing(d, 30)}
         for d in shop.days
     }
 

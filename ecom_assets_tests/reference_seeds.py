@@ -16,7 +16,20 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from ecom_assets_tests.reference import Shop, _na, pct, ratio, session_attribution, sold_lines, total, valid
+from ecom_assets_tests.reference import (
+    Shop,
+    _na,
+    pct,
+    ratio,
+    session_attribution,
+    sold_lines,
+    total,
+    user_lifetime_metrics,
+    valid,
+)
+
+# Stands for NULL in a pandas group key (not a NUL character: pandas' fillna turns "\0" into "").
+NULL_KEY = "<NULL>"
 
 
 def value_segment(clv: Decimal) -> str:
@@ -61,8 +74,9 @@ def storefront_performance(shop: Shop) -> dict[tuple, dict]:
         storefront = dict(zip(first["session_id"], first["domain"]))
         sessions = session_attribution(shop, d)
         sessions = sessions.assign(domain=[storefront.get(s) for s in sessions["session_id"]])
-        per_domain = views.groupby(views["domain"].fillna("\0"), dropna=False).size()
-        domains = {_na(x) for x in sessions["domain"]} | {None if x == "\0" else x for x in per_domain.index}
+        per_domain = views.groupby(views["domain"].fillna(NULL_KEY), dropna=False).size()
+        domains = {_na(x) for x in sessions["domain"]}
+        domains |= {None if x == NULL_KEY else x for x in per_domain.index}
         for domain in domains:
             mine = (
                 sessions[sessions["domain"].isna()]
@@ -72,7 +86,7 @@ def storefront_performance(shop: Shop) -> dict[tuple, dict]:
             converted = int((mine["orders"] > 0).sum())
             out[(d, domain)] = {
                 "sessions": len(mine),
-                "pageviews": int(per_domain.get(domain if domain is not None else "\0", 0)),
+                "pageviews": int(per_domain.get(domain if domain is not None else NULL_KEY, 0)),
                 "converted_sessions": converted,
                 "orders": int(mine["orders"].sum()),
                 "revenue": total(mine["revenue"]),
@@ -122,6 +136,7 @@ def weather_impact(shop: Shop, month: date) -> dict[tuple, dict]:
         out[(month, country, region)] = {
             "days": len(days),
             "rainy_days": len(rainy),
+            "revenue": total(m["revenue"] for m in days),
             "revenue_temperature_corr": _pearson(revenue, [m["temperature_c"] for m in days]),
             "revenue_precipitation_corr": _pearson(revenue, [m["precipitation_mm"] for m in days]),
             "rainy_day_revenue_index": (sum(rainy) / len(rainy)) / mean * 100 if rainy and mean else None,
@@ -160,15 +175,14 @@ def subscription_performance(shop: Shop) -> dict[tuple, dict]:
     return out
 
 
-def customer_segment(shop: Shop, user: str | None, d: date) -> str:
-    """value_segment of the user's valid orders and refunds before d, or New without an earlier order."""
+def customer_segments(shop: Shop, d: date) -> dict[str, str]:
+    """The customer segment on d of every user with a valid order before d: value_segment of its valid
+    orders and refunds before d (a user without an earlier order, not listed, is New)."""
     orders = valid(shop["orders"])
-    mine = orders[(orders["user_id"] == user) & (orders["day"] < d)]
-    if user is None or mine.empty:
-        return "New"
+    spent = orders[(orders["day"] < d) & orders["user_id"].notna()].groupby("user_id")["total_price"]
     returns = shop["returns"]
-    refunded = total(returns[(returns["user_id"] == user) & (returns["day"] < d)]["refund_amount"])
-    return value_segment(total(mine["total_price"]) - refunded)
+    refunded = returns[returns["day"] < d].groupby("user_id")["refund_amount"].agg(total)
+    return {user: value_segment(total(prices) - refunded.get(user, Decimal(0))) for user, prices in spent}
 
 
 def _product_ids(shop: Shop, d: date) -> dict[str, str]:
@@ -187,25 +201,28 @@ def customer_product_interactions(shop: Shop) -> dict[tuple, dict]:
         stock_on[x] = dict(zip(products["product_id"], products["stock_qty"]))
     out = {}
     for d in shop.days:
-        ids = _product_ids(shop, d)
+        ids, segments = _product_ids(shop, d), customer_segments(shop, d)
+        names = {pid: name for name, pid in ids.items()}
         lines = sold_lines(shop, d)
         lines = lines.assign(
             product_id=[ids.get(n) for n in lines["product_name"]],
-            segment=[customer_segment(shop, u, d) for u in lines["user_id"]],
+            segment=[segments.get(u, "New") for u in lines["user_id"]],
         )
         paths = shop.on("pageviews", d)["path"].dropna().str.rstrip("/").value_counts()
         views = {p: int(paths.get(f"/product/{p}", 0)) for p in ids.values() if paths.get(f"/product/{p}", 0)}
         window = [
             x for x in shop.days if d - timedelta(days=29) <= x <= d
         ]  # days before the first don't count
-        for pid in set(lines["product_id"]) | set(views):
-            mine = lines[lines["product_id"].isna()] if pid is None else lines[lines["product_id"] == pid]
+        by_product = {_na(pid): g for pid, g in lines.groupby("product_id", dropna=False)}
+        for pid in by_product.keys() | views.keys():
+            mine = by_product.get(pid, lines.iloc[:0])
             units, revenue = int(mine["product_qty"].sum()), total(mine["amount"])
             units_30d = sum(units_on[x][pid] for x in window) if pid is not None else 0
             stock = [stock_on[x][pid] for x in window if pid in stock_on[x]]
             mean_stock = sum(stock) / len(stock) if stock and pid is not None else None
             by_segment = sorted((-total(g["amount"]), s) for s, g in mine.groupby("segment"))
             out[(d, pid)] = {
+                "product_name": names.get(pid),
                 "total_views": views.get(pid, 0),
                 "total_purchases": mine["order_id"].nunique(),
                 "conversion_rate": pct(mine["order_id"].nunique(), views.get(pid, 0)),
@@ -225,11 +242,12 @@ def campaign_customer_segments(shop: Shop) -> dict[tuple, dict]:
     for d in shop.days:
         sessions = session_attribution(shop, d)
         sessions = sessions[sessions["utm_campaign"].notna()]
-        sessions = sessions.assign(segment=[customer_segment(shop, u, d) for u in sessions["user_id"]])
+        segments = customer_segments(shop, d)
+        sessions = sessions.assign(segment=[segments.get(u, "New") for u in sessions["user_id"]])
         keys = ["utm_source", "utm_medium", "utm_campaign", "segment"]
-        for key, g in sessions.groupby([sessions[k].fillna("\0") for k in keys]):
+        for key, g in sessions.groupby([sessions[k].fillna(NULL_KEY) for k in keys]):
             converted = int((g["orders"] > 0).sum())
-            out[(d, *(None if k == "\0" else k for k in key))] = {
+            out[(d, *(None if k == NULL_KEY else k for k in key))] = {
                 "sessions": len(g),
                 "conversions": converted,
                 "revenue": total(g["revenue"]),
@@ -254,9 +272,22 @@ def diversity_label(n: int) -> str | None:
     return "Diverse" if n >= 4 else "Few Categories" if n >= 2 else "Single Category" if n == 1 else None
 
 
+def customer_segmentation(shop: Shop, as_of: date) -> dict[tuple, dict]:
+    """(as_of, customer_id) → the customer's view of user_lifetime_metrics and its purchase diversity."""
+    categories = purchase_diversity(shop, as_of)
+    return {(day, user): {
+        "value_segment": m["value_segment"], "activity_status": m["activity_status"],
+        "distinct_categories": categories.get(user, 0),
+        "purchase_diversity": diversity_label(categories.get(user, 0)),
+        "total_spend": m["total_revenue"], "total_transactions": m["total_orders"],
+        "avg_transaction_value": m["avg_order_value"], "last_purchase_date": m["last_order_date"],
+        "days_since_last_purchase": m["days_since_last_order"], "segment_date": day,
+    } for (day, user), m in user_lifetime_metrics(shop, as_of).items()}
+
+
 def _month_sales(shop: Shop, month: date) -> pd.DataFrame:
-    """The month's sold lines with the sale day's product_id, category and unit_cost, and the order's
-    payment method."""
+    """The month's sold lines with the sale day's product_id, category, subcategory and unit_cost, and
+    the order's payment method."""
     frames = []
     for d in (x for x in shop.days if (x.year, x.month) == (month.year, month.month)):
         products = shop.on("products", d).set_index("product_name")
@@ -266,6 +297,7 @@ def _month_sales(shop: Shop, month: date) -> pd.DataFrame:
         frames.append(lines.assign(
             product_id=[products["product_id"].get(n) for n in lines["product_name"]],
             category=[products["category"].get(n) for n in lines["product_name"]],
+            subcategory=[products["subcategory"].get(n) for n in lines["product_name"]],
             unit_cost=[products["unit_cost"].get(n) for n in lines["product_name"]],
             payment_method=[methods.get(o) for o in lines["order_id"]],
         ))
@@ -274,11 +306,11 @@ def _month_sales(shop: Shop, month: date) -> pd.DataFrame:
 
 def product_revenue_payment_analysis(shop: Shop, month: date) -> dict[tuple, dict]:
     sales, out = _month_sales(shop, month), {}
-    category_revenue = {c: total(g["amount"]) for c, g in sales.groupby(sales["category"].fillna("\0"))}
-    keys = [sales["category"].fillna("\0"), sales["payment_method"].fillna("\0")]
+    category_revenue = {c: total(g["amount"]) for c, g in sales.groupby(sales["category"].fillna(NULL_KEY))}
+    keys = [sales["category"].fillna(NULL_KEY), sales["payment_method"].fillna(NULL_KEY)]
     for (category, method), g in sales.groupby(keys):
         revenue = total(g["amount"])
-        out[(month, None if category == "\0" else category, None if method == "\0" else method)] = {
+        out[(month, None if category == NULL_KEY else category, None if method == NULL_KEY else method)] = {
             "revenue": revenue, "orders": g["order_id"].nunique(), "units": int(g["product_qty"].sum()),
             "revenue_share_pct": pct(revenue, category_revenue[category]),
         }
@@ -304,6 +336,7 @@ def pricing_insights(shop: Shop, month: date) -> dict[tuple, dict]:
         doi = None if not units or stock is None else float(Decimal(stock) / (Decimal(units) / days_in_month))
         asp, price = ratio(revenue, units), list_price.get(pid)
         out[(month, pid)] = {
+            "product_name": last["product_name"].get(pid, next(iter(mine["product_name"]), None)),
             "list_price": price, "avg_selling_price": asp, "units": units, "previous_units": 0,
             "discount_depth_pct": float((price - Decimal(str(asp))) / price * 100) if price and asp else None,
             "margin_pct": margin, "price_change_pct": None, "price_elasticity": None,

@@ -21,6 +21,8 @@ import duckdb
 import pytest
 
 from ecom_assets_tests import reference as ref
+from ecom_assets_tests import reference_daily as daily
+from ecom_assets_tests.gold_contract import GRAIN
 from ecom_assets_tests.test_end_to_end import differences, gold
 
 START, DAYS, WEEK, ZONE = date(2025, 3, 27), 6, "2025-03-30", "Europe/Berlin"
@@ -133,6 +135,15 @@ def test_the_daylight_saving_day_has_its_23_hours_of_sessions(both):
         ("product_performance_daily", ["date", "product_name"], ref.product_performance_daily),
         ("regional_sales", ["date", "country", "region"], ref.regional_sales),
         ("daily_revenue", ["date"], ref.daily_revenue),
+        *((table, list(GRAIN[table]), reference) for table, reference in (
+            ("session_attribution", daily.session_attribution_rows),
+            ("session_funnel", daily.session_funnel),
+            ("page_engagement_metrics", daily.page_engagement_metrics),
+            ("click_heatmap", daily.click_heatmap),
+            ("campaign_effectiveness", daily.campaign_effectiveness),
+            ("coupon_performance", daily.coupon_performance),
+            ("orders_for_review", daily.orders_for_review),
+        )),
     ],
 )
 def test_gold_matches_the_reference_under_the_new_rules(both, expected, table, keys, reference):

@@ -2,10 +2,12 @@
 
 import dagster as dg
 
-from ecom_assets import automation, bronze, gold, serving, silver, upkeep
+from ecom_assets import automation, bronze, dictionary, gold, serving, silver, upkeep
 from ecom_assets.resources import build_resources
 
 assets = automation.with_freshness_policies([*bronze.assets, *silver.assets, *gold.assets, *upkeep.assets])
+# Every asset's description and column schema, from the data dictionary, at definition time.
+assets = dictionary.documented(assets)
 # After each successful run, the partitions it wrote are published to the readers' snapshot.
 publish_job, publish_sensor = serving.publication(assets)
 

@@ -40,7 +40,6 @@ def sql_asset(
     layer: str,
     name: str,
     sql: str,
-    description: str,
     deps: Sequence[dg.AssetDep | dg.AssetKey | dg.AssetsDefinition | str],
     group: str,
     cadence: str = "daily",
@@ -52,6 +51,9 @@ def sql_asset(
     after: Callable[[duckdb.DuckDBPyConnection, Window], None] | None = None,
 ) -> dg.AssetsDefinition:
     """An asset ``[layer, name]`` whose rows are ``sql`` (see the module docstring).
+
+    Its description and column schema come from the data dictionary (``dictionary.documented``, applied
+    in ``ecom_assets.definitions``).
 
     ``after`` runs in each window's transaction after its rows are written (see ``TableBuild``).
     Every daily gold partition also reports the late and corrected rows its day absorbed.
@@ -72,7 +74,6 @@ def sql_asset(
         kinds={"duckdb", "sql"},
         owners=[OWNER],
         pool="duckdb",
-        description=description,
         automation_condition=automation_condition,
         **extra,
     )

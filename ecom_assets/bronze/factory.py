@@ -45,10 +45,6 @@ def bronze_asset(table: Table) -> dg.AssetsDefinition:
         kinds={"duckdb", "csv"},
         owners=[OWNER],
         pool="duckdb",
-        description=(
-            f"{table.description} Raw text of `{table.file_name}` as it came, one row per CSV record, "
-            "with lineage (`_drop_date`, `_source_file`, `_row_number`, `_ingested_at`)."
-        ),
     )
     def _bronze(context: dg.AssetExecutionContext, landing: LandingZone) -> TableBuild:
         windows = day_windows(context)

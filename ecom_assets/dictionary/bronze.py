@@ -25,12 +25,13 @@ _SHARED = {
     "order_id": C("The order's business key: the same across all states of one order."),
     "time": C("When the event happened (ISO-8601 with a zone in the file, UTC once typed).", UTC),
     "domain": C("Host name of the storefront the page was on."),
-    "path": C("URL path of the page (`/product/<product_id>` is a product page, `/checkout…` the checkout)."),
+    "path": C("URL path of the page (`/product/<product_id>` is a product page, `/checkout…` the "
+              "checkout)."),
     "hash": C("URL fragment of the page (after `#`)."),
     "query": C("URL query string of the page (after `?`)."),
     "previous_page": C("Path of the page viewed before this one in the visit."),
-    "product_name": C("Name of the product (unique in the catalogue; how line items, carts and returns "
-                      "name a product)."),
+    "product_name": C("Name of the product (unique in the catalogue; how line items, carts and returns name "
+                      "a product)."),
     "product_price": C("Price of one unit of the product.", MONEY),
     "product_qty": C("Number of units."),
     "country": C("Country, ISO 3166-1 alpha-2 code."),
@@ -44,7 +45,8 @@ _SHARED = {
 # Columns particular to one landing file: {table: {column: Column}}.
 _OWN: dict[str, dict[str, Column]] = {
     "users": {
-        "has_purchase_last_year": C("Whether the user bought anything in the 12 months before the drop day."),
+        "has_purchase_last_year": C("Whether the user bought anything in the 12 months before the drop "
+                                    "day."),
         "has_purchase_last_qtr": C("Whether the user bought anything in the 3 months before the drop day."),
         "registration_date": C("Day the user registered (optional column)."),
         "email_verified": C("Whether the user confirmed the e-mail address (optional column)."),
@@ -173,14 +175,14 @@ def _table(table: LandingTable) -> Table:
     return typed_table(
         "bronze",
         table.name,
-        f"one row per line of `{table.file_name}` in each drop, keyed by (_drop_date, _row_number); "
-        f"the contract's key is ({keys})",
+        f"one row per record of `{table.file_name}` in each drop, identified by (_drop_date, _row_number)",
         {**raw, **LINEAGE},
         _types(table),
         summary=(
-            f"{table.description} The landing file as it came: every value is text, nothing is trimmed, "
-            "typed or removed (a line the CSV reader cannot split is kept whole in `_raw_line`, unknown "
-            f"columns in `_extra_columns`), so silver can always be rebuilt from it. {placed}{optional}"
+            f"{table.description} The contract's key is ({keys}). The landing file as it came: every value "
+            "is text, nothing is trimmed, typed or removed (a line the CSV reader cannot split is kept "
+            "whole in `_raw_line`, unknown columns in `_extra_columns`), so silver can always be rebuilt "
+            f"from it. {placed}{optional}"
         ),
     )
 

@@ -26,13 +26,11 @@ VALUE_SEGMENT = f"On historic_clv (revenue − refunds): {_FLOORS}, else Low Val
 ACTIVITY = "By days since the last order: Active ≤ 30, Lapsing ≤ 90, Dormant ≤ 365, else Inactive."
 RFM_SEGMENT = (
     "From the scores R, F, M, first match wins: R ≥ 4 and F ≥ 4 and M ≥ 4 → Champion; R ≥ 3 and F ≥ 3 → "
-    "Loyal; "
-    "R ≥ 4 and F = 1 → New; R ≥ 3 → Promising; M ≥ 4 → Big Spender; F ≥ 3 → At Risk; R = 1 and F = 1 → Lost; "
-    "else Hibernating."
+    "Loyal; R ≥ 4 and F = 1 → New; R ≥ 3 → Promising; M ≥ 4 → Big Spender; F ≥ 3 → At Risk; R = 1 and F = 1 "
+    "→ Lost; else Hibernating."
 )
 HISTORY = ("Computed from all history up to the week's last day and nothing after it, so re-running an old "
-           "week "
-           "gives the same rows.")
+           "week gives the same rows.")
 
 TABLES = [
     gold(
@@ -52,14 +50,13 @@ TABLES = [
                                 "bought."),
             "lifespan_days": days("last_order_date − first_order_date."),
             "historic_clv": money("total_revenue − total_refunded: what the customer brought so far."),
-            "favorite_category": text("The category (dim_product of the order day, by product name) with the "
-                                      "most line-item revenue, ties by name; items of unknown category are "
-                                      "left "
-                                      "out."),
+            "favorite_category": text("The category (dim_product of the order day, by product name) with "
+                                      "the most line-item revenue, ties by name; items of unknown category "
+                                      "are left out."),
             "value_segment": text(VALUE_SEGMENT),
             "activity_status": text(ACTIVITY),
-            "rfm_recency_score": score("days_since_last_order ≤ 30 → 5, ≤ 90 → 4, ≤ 180 → 3, ≤ 365 → 2, else "
-                                       "1."),
+            "rfm_recency_score": score("days_since_last_order ≤ 30 → 5, ≤ 90 → 4, ≤ 180 → 3, ≤ 365 → 2, "
+                                       "else 1."),
             "rfm_frequency_score": score("total_orders ≥ 10 → 5, ≥ 5 → 4, ≥ 3 → 3, = 2 → 2, else 1."),
             "rfm_monetary_score": score("total_revenue ≥ 1000 → 5, ≥ 500 → 4, ≥ 200 → 3, ≥ 50 → 2, else 1."),
             "rfm_segment": text(RFM_SEGMENT),
@@ -90,8 +87,7 @@ TABLES = [
             "value_segment": text(f"user_lifetime_metrics.value_segment. {VALUE_SEGMENT}"),
             "activity_status": text(f"user_lifetime_metrics.activity_status. {ACTIVITY}"),
             "distinct_categories": count("Distinct known categories (dim_product of the sale day) the "
-                                         "customer "
-                                         "bought up to as_of_date."),
+                                         "customer bought up to as_of_date."),
             "purchase_diversity": text("1 category → Single Category, 2-3 → Few Categories, ≥ 4 → Diverse; "
                                        "NULL when no bought product has a known category."),
             "total_spend": money(f"user_lifetime_metrics.total_revenue: lifetime {ORDER_REVENUE}."),
@@ -115,19 +111,16 @@ TABLES = [
             "monetary": money("Mean revenue of the repeat purchase days; NULL for a one-time "
                               "buyer.", "DOUBLE"),
             "p_alive": number("Probability the customer is still active at as_of_date (BG/NBD); NULL when "
-                              "the "
-                              "model could not be fitted."),
+                              "the model could not be fitted."),
             "expected_purchases_90d": number(f"Expected purchase days in the next {HORIZON_DAYS} days "
                                              "(BG/NBD)."),
             "expected_avg_order_value": money("Expected revenue per purchase day (Gamma-Gamma; the "
-                                              "population's "
-                                              "mean for one-time buyers).", "DOUBLE"),
+                                              "population's mean for one-time buyers).", "DOUBLE"),
             "predicted_clv_90d": money("expected_purchases_90d × expected_avg_order_value, undiscounted.",
                                        "DOUBLE"),
         },
         "The BG/NBD purchase model and the Gamma-Gamma spend model, fitted each week by maximum likelihood, "
-        "in "
-        "days, on every customer as of the week's last day; each materialization reports the fitted "
+        "in days, on every customer as of the week's last day; each materialization reports the fitted "
         f"parameters, log-likelihoods and convergence. Time is measured in {DAYS}.",
     ),
     gold(
@@ -141,15 +134,12 @@ TABLES = [
             "cancelled_subscriptions": count("Subscriptions whose cancelled_at falls on the day."),
             "paused_subscriptions": count("Subscriptions paused at the end of the day."),
             "mrr": money("Monthly recurring revenue: SUM(monthly_fee) of the active subscriptions."),
-            "net_mrr_change": money("mrr − the previous day's mrr (0 when the plan had no row then); NULL on "
-                                    "the "
-                                    "first partition day."),
+            "net_mrr_change": money("mrr − the previous day's mrr (0 when the plan had no row then); NULL "
+                                    "on the first partition day."),
             "churn_rate": rate("cancelled_subscriptions / subscriptions active at the end of the previous "
-                               "day × "
-                               "100; NULL when none were, and on the first partition day."),
+                               "day × 100; NULL when none were, and on the first partition day."),
         },
         "The subscription file is a delta: a subscription's state on day D is its latest row with a drop "
-        "date "
-        "on or before D (a plan change moves it to its new plan).",
+        "date on or before D (a plan change moves it to its new plan).",
     ),
 ]

@@ -104,8 +104,7 @@ TABLES = [
         {
             "date": DATE,
             "domain": text("The storefront: the domain of a session's first pageview of the day (by time, "
-                           "then "
-                           "event_id); NULL for sessions without a pageview, so sessions add up."),
+                           "then event_id); NULL for sessions without a pageview, so sessions add up."),
             "sessions": count("Sessions whose storefront is the domain."),
             "pageviews": count("All pageviews of the day on the domain, whatever storefront their session "
                                "started on."),

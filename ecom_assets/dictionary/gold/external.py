@@ -18,7 +18,7 @@ from ecom_assets.dictionary.model import CELSIUS, MILLIMETRES
 from ecom_assets.gold.weather import MIN_DAYS_FOR_CORRELATION, RAINY_MM
 from ecom_assets.schema import RESTATEMENT_DAYS
 
-CORRELATION = (f"Pearson correlation over the month's days with weather, -1 to 1; NULL with fewer than "
+CORRELATION = ("Pearson correlation over the month's days with weather, -1 to 1; NULL with fewer than "
                f"{MIN_DAYS_FOR_CORRELATION} days or a constant series.")
 RAW = "recomputed from bronze's raw text"
 GOLD = "in gold.daily_business_metrics (NULL when the day is missing there)"
@@ -54,9 +54,8 @@ TABLES = [
             "revenue_temperature_corr": number(f"Daily revenue vs temperature_c: {CORRELATION}"),
             "revenue_precipitation_corr": number(f"Daily revenue vs precipitation_mm: {CORRELATION}"),
             "rainy_day_revenue_index": rate("Mean revenue of the rainy days / mean revenue of all the "
-                                            "month's "
-                                            "days with weather × 100 (100 = rain makes no difference); NULL "
-                                            "without a rainy day."),
+                                            "month's days with weather × 100 (100 = rain makes no "
+                                            "difference); NULL without a rainy day."),
         },
     ),
     gold(
@@ -75,8 +74,7 @@ TABLES = [
                             "gold)."),
         },
         "An independent recount: bronze's text is trimmed, typed and placed on its event day (shop time) "
-        "here, "
-        f"sharing no SQL with silver or gold; rows silver quarantined are left out, and drops up to "
+        "here, sharing no SQL with silver or gold; rows silver quarantined are left out, and drops up to "
         f"{RESTATEMENT_DAYS} days after the month count for it (late data).",
     ),
 ]

@@ -28,17 +28,13 @@ from ecom_assets.gold.attribution import LOOKBACK_DAYS, MODELS
 
 SEGMENT = ("the segment of the session's user on the day: the value_segment of the user's valid orders and "
            "refunds booked before the day (High Value, Medium Value, Low Value; see user_lifetime_metrics), "
-           "or "
-           "New without an earlier valid order")
+           "or New without an earlier valid order")
 PATH = ("A valid order's path is its user's sessions that started at most 30 × 24 hours before the order, "
-        "up "
-        "to and including the order's own session (always the last touch), in start order (ties by "
+        "up to and including the order's own session (always the last touch), in start order (ties by "
         f"session_id), read from the order's day and the {LOOKBACK_DAYS} days before. Models: "
         f"{', '.join(MODELS)}. first_touch gives the whole order to the first session, last_touch to the "
-        "last, "
-        "linear equal shares, position_based 40 % each to the first and last and 20 % shared by those "
-        "between "
-        "(one session: 100 %; two: 50/50). An order whose own session is unknown is left out.")
+        "last, linear equal shares, position_based 40 % each to the first and last and 20 % shared by those "
+        "between (one session: 100 %; two: 50/50). An order whose own session is unknown is left out.")
 
 TABLES = [
     gold(
@@ -93,8 +89,7 @@ TABLES = [
             "utm_medium": UTM_MEDIUM,
             "utm_campaign": text("Campaign name; a session without one is not a campaign."),
             "channel": text("The channel of most of the campaign's sessions (ties by name); for a campaign "
-                            "with "
-                            "spend but no sessions, the channel its UTM values give (Direct when none "
+                            "with spend but no sessions, the channel its UTM values give (Direct when none "
                             "applies)."),
             "spend": money("Spend of the day (silver.campaign_spend); 0 without a spend row."),
             "impressions": count("Ad impressions of the day."),
@@ -138,12 +133,12 @@ TABLES = [
             "revenue": number("Sum of the credited shares of the orders' total_price.", MONEY),
         },
         f"{PATH} Per day and model, revenue adds up to the revenue of the day's valid orders whose session "
-        "is "
-        "known.",
+        "is known.",
     ),
     gold(
         "attribution_roas",
-        "one row per (day, model, utm_source, utm_medium, utm_campaign) with spend or attributed conversions",
+        "one row per (day, model, utm_source, utm_medium, utm_campaign) with spend or attributed "
+        "conversions",
         {
             "date": DATE,
             "model": text(f"Attribution model: {', '.join(MODELS)}."),

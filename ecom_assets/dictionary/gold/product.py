@@ -42,11 +42,10 @@ TABLES = [
             "total_revenue": money(f"The product's {LINE_REVENUE}. Not order revenue."),
             "times_added_to_cart": count("Add-to-cart events of the product."),
             "cart_to_purchase_rate": rate("times_purchased / times_added_to_cart × 100; NULL without carts. "
-                                          "Can "
-                                          "exceed 100 (a purchase needs no cart event of the same day)."),
-            "product_views": count("Pageviews of `/product/<product_id>` (trailing slash ignored); NULL when "
-                                   "the "
-                                   "product is not in the catalogue."),
+                                          "Can exceed 100 (a purchase needs no cart event of the same "
+                                          "day)."),
+            "product_views": count("Pageviews of `/product/<product_id>` (trailing slash ignored); NULL "
+                                   "when the product is not in the catalogue."),
             "view_to_purchase_rate": rate("times_purchased / product_views × 100; NULL without views. Can "
                                           "exceed 100."),
         },
@@ -62,20 +61,18 @@ TABLES = [
             "total_views": count("Pageviews of `/product/<product_id>` (trailing slash ignored)."),
             "total_purchases": count("Distinct valid orders containing the product."),
             "conversion_rate": rate("Product page conversion: total_purchases / total_views × 100; NULL "
-                                    "without "
-                                    "views. Neither orders per session nor converted sessions; can exceed "
-                                    "100."),
+                                    "without views. Neither orders per session nor converted sessions; can "
+                                    "exceed 100."),
             "total_revenue": money(f"The product's {LINE_REVENUE}. Not order revenue."),
             "units_sold": count("Units sold on the day."),
             "avg_selling_price": money("total_revenue / units_sold; NULL when nothing sold.", "DOUBLE"),
             "units_sold_30d": count(f"Units sold over the {TURNOVER_DAYS} days ending on the day."),
-            "mean_stock_30d": number(f"Mean end-of-day stock_qty of the catalogue snapshots of those "
+            "mean_stock_30d": number("Mean end-of-day stock_qty of the catalogue snapshots of those "
                                      f"{TURNOVER_DAYS} days (days before the first partition do not count)."),
             "inventory_turnover": ratio("units_sold_30d / mean_stock_30d; NULL when the mean stock is 0 or "
                                         "unknown."),
             "top_customer_segment": text("The segment whose buyers brought the product most revenue on the "
-                                         "day "
-                                         f"(ties by name): {SEGMENT}. NULL when it did not sell."),
+                                         f"day (ties by name): {SEGMENT}. NULL when it did not sell."),
         },
     ),
     gold(
@@ -92,14 +89,12 @@ TABLES = [
             "total_orders": count(f"All valid orders of the {WINDOW_DAYS} days, with or without line items."),
             "support": rate("orders_with_both / total_orders × 100."),
             "confidence": rate("orders_with_both / antecedent_orders × 100: how often the antecedent's "
-                               "buyers "
-                               "also buy the consequent."),
+                               "buyers also buy the consequent."),
             "lift": ratio("confidence / the consequent's support (consequent_orders / total_orders × 100); "
                           "above 1 means bought together more than by chance. The same both ways."),
         },
         "A basket is a valid order's set of distinct products: an order counts once per product, however "
-        "many "
-        "lines or units it has.",
+        "many lines or units it has.",
     ),
     gold(
         "product_category_revenue_monthly",
@@ -134,11 +129,9 @@ TABLES = [
             "return_rate": rate("units_returned / units × 100; NULL when nothing sold. Can exceed 100."),
             "stock_qty": count("Stock of the month's last catalogue snapshot."),
             "days_of_inventory": number("stock_qty / mean daily units sold over all the month's days; NULL "
-                                        "when "
-                                        "nothing sold.", DAYS),
+                                        "when nothing sold.", DAYS),
             "recommendation": text("First match wins: restock (days_of_inventory < 14, or out of stock with "
-                                   "no "
-                                   "sales), overstocked (> 120, or stock with no sales), review_pricing "
+                                   "no sales), overstocked (> 120, or stock with no sales), review_pricing "
                                    "(margin_pct < 15), else healthy."),
         },
         MONTH_SALES,
@@ -154,8 +147,7 @@ TABLES = [
             "orders": count("Distinct orders."),
             "units": count("Units sold."),
             "revenue_share_pct": rate("revenue / the category's revenue of the month × 100: the method's "
-                                      "share "
-                                      "(adds up to 100 per category)."),
+                                      "share (adds up to 100 per category)."),
         },
         MONTH_SALES,
     ),
@@ -173,17 +165,14 @@ TABLES = [
             "discount_depth_pct": rate("(list_price − avg_selling_price) / list_price × 100."),
             "margin_pct": rate("product_performance.margin_pct."),
             "price_change_pct": rate("Change of list_price vs the previous month's last snapshot, × 100; "
-                                     "NULL "
-                                     "when that is unknown."),
+                                     "NULL when that is unknown."),
             "price_elasticity": ratio("% change of units / % change of avg_selling_price vs the month "
-                                      "before; NULL "
-                                      "when either month has no sales or the price did not change."),
+                                      "before; NULL when either month has no sales or the price did not "
+                                      "change."),
             "pricing_action": text("raise_price (margin_pct < 15 and units not below previous_units), "
-                                   "discount "
-                                   "(product_performance.days_of_inventory > 120), else hold."),
+                                   "discount (product_performance.days_of_inventory > 120), else hold."),
         },
         "Margin and days of inventory come from product_performance (one definition); the previous month "
-        "from "
-        "silver.",
+        "from silver.",
     ),
 ]

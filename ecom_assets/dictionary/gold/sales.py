@@ -30,24 +30,20 @@ TABLES = [
         {
             "date": DATE,
             "total_revenue": money(f"The day's {ORDER_REVENUE}. Not the line-item revenue of the product "
-                                   "tables, "
-                                   "which is before discounts and without shipping."),
+                                   "tables, which is before discounts and without shipping."),
             "total_orders": count("Distinct valid orders of the day."),
             "total_sessions": count("Distinct sessions started on the day."),
             "total_users": count("Distinct users of the day's sessions."),
             "conversion_rate": rate(f"The day's {ORDERS_PER_SESSION}: total_orders / total_sessions × 100; "
-                                    "NULL "
-                                    "when there are no sessions. Not the share of converted sessions."),
+                                    "NULL when there are no sessions. Not the share of converted sessions."),
             "avg_order_value": money("total_revenue / total_orders; NULL without valid orders.", "DOUBLE"),
             "new_customers": count("Distinct users with a valid order marked is_first_purchase."),
             "repeat_customers": count("Distinct users with a valid order, minus new_customers."),
             "total_discount": money("SUM(discount) of the valid orders."),
             "total_shipping": money("SUM(shipping_price) of the valid orders."),
             "is_provisional": flag(f"True until the drop of the day + {RESTATEMENT_DAYS} is loaded: until "
-                                   "then "
-                                   "late or corrected rows can still change the day's numbers. False once "
-                                   "the "
-                                   "day is final."),
+                                   "then late or corrected rows can still change the day's numbers. False "
+                                   "once the day is final."),
         },
         f"The day's revenue, orders and customers from its {VALID}, and its sessions. A day is provisional "
         f"while a later drop (up to {RESTATEMENT_DAYS} days later) may still restate it, and final after.",
@@ -58,14 +54,13 @@ TABLES = [
         {
             "date": DATE,
             "gross_revenue": money(f"The day's {LINE_REVENUE} (the sale rows of silver.fact_sales)."),
-            "returns_amount": money("SUM(refund_amount) of the returns booked on the day, whatever day their "
-                                    "order was."),
+            "returns_amount": money("SUM(refund_amount) of the returns booked on the day, whatever day "
+                                    "their order was."),
             "net_revenue": money("gross_revenue − returns_amount."),
             "units_sold": count("Units of the day's sale rows."),
             "units_returned": count("Units of the returns booked on the day."),
             "return_rate": rate("units_returned / units_sold × 100; NULL when nothing sold. It can exceed "
-                                "100 "
-                                "when earlier sales come back on a slow day."),
+                                "100 when earlier sales come back on a slow day."),
         },
         "Sales net of returns: a return counts on the day it is booked, not on its order's day.",
     ),
@@ -127,8 +122,7 @@ TABLES = [
                           "amount_mismatch, qty_mismatch, outlier_amount."),
             "risk_score": score("The sum of the fired rules' weights, 1-100."),
             "items_subtotal": money("SUM(product_price × product_qty) of the order's line items of the day "
-                                    "(0 "
-                                    "when it has none)."),
+                                    "(0 when it has none)."),
             "discount": money("The order's discount."),
             "shipping_price": money("The order's shipping."),
             "total_qty": count("Units according to the order."),
@@ -148,8 +142,7 @@ TABLES = [
                                     "orders counts as 0 and days before the first partition do not count.",
                                     "DOUBLE"),
             "revenue_30d_avg": money("Mean daily revenue over the 30 days ending on the day, counted the "
-                                     "same "
-                                     "way.", "DOUBLE"),
+                                     "same way.", "DOUBLE"),
         },
     ),
     gold(
@@ -167,8 +160,7 @@ TABLES = [
                                            "orders.", "DOUBLE"),
             "sessions": count("Sessions of the channel started on the day."),
             "conversion_rate": rate(f"The channel's {ORDERS_PER_SESSION}: total_transactions / sessions × "
-                                    "100; "
-                                    "NULL when sessions is 0. Not the share of converted sessions "
+                                    "100; NULL when sessions is 0. Not the share of converted sessions "
                                     "(daily_channel_performance has that)."),
         },
         "Sales by the channel the visit came from (an e-commerce ER design's name for "
@@ -186,19 +178,15 @@ TABLES = [
             "previous_month_revenue": money("Revenue of the month before; NULL when that month is not fully "
                                             "covered by daily partitions."),
             "same_month_last_year_revenue": money("Revenue of the same month a year before; NULL when not "
-                                                  "fully "
-                                                  "covered."),
+                                                  "fully covered."),
             "mom_growth_pct": rate("(revenue − previous_month_revenue) / previous_month_revenue × 100; NULL "
-                                   "when the previous month is unknown or had no revenue. Can be negative or "
-                                   "exceed 100."),
+                                   "when the previous month is unknown or had no revenue. Can be negative "
+                                   "or exceed 100."),
             "yoy_growth_pct": rate("(revenue − same_month_last_year_revenue) / same_month_last_year_revenue "
-                                   "× "
-                                   "100; NULL when that month is unknown or had no revenue."),
+                                   "× 100; NULL when that month is unknown or had no revenue."),
             "daily_revenue_volatility": rate("Sample standard deviation / mean of the month's daily revenue "
-                                             "× "
-                                             "100 (every day counts, 0 without orders); NULL when the mean "
-                                             "is "
-                                             "0."),
+                                             "× 100 (every day counts, 0 without orders); NULL when the "
+                                             "mean is 0."),
         },
         "Looks back 12 months for the growth rates; months before the first daily partition are unknown "
         "(NULL), never 0.",

@@ -9,6 +9,7 @@ day: money to the cent, ratios within 1e-9, NULL when the denominator is 0.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -341,3 +342,26 @@ def test_pricing_insights_of_the_first_month(expected, conn):
     assert {m["pricing_action"] for m in want.values()} >= {"hold"}
     got = gold(conn, "pricing_insights", ["month", "product_id"], columns_of(want))
     assert differences(want, got) == []
+
+
+def test_every_asset_declares_exactly_the_columns_the_warehouse_has(conn):
+    """The definition-time column schema (from the data dictionary) names every column of every table,
+    in the warehouse's order and with its DuckDB type, with a description each; nothing more."""
+    found = defaultdict(list)
+    for schema, table, column, type_ in conn.execute(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema IN ('bronze', 'silver', 'gold') "
+        "ORDER BY table_schema, table_name, ordinal_position"
+    ).fetchall():
+        found[f"{schema}.{table}"].append((column, type_))
+    declared = {}
+    for asset in defs.assets:
+        for spec in asset.specs:
+            columns = spec.metadata["dagster/column_schema"].columns
+            declared[".".join(spec.key.path)] = [(c.name, c.type) for c in columns]
+            assert all(c.description and c.description.strip() for c in columns), spec.key
+    assert len(declared) > 60 and sorted(declared) == sorted(found)  # every table is an asset and vice versa
+    differences = {t: {"declared only": [c for c in declared[t] if c not in found[t]],
+                       "warehouse only": [c for c in found[t] if c not in declared[t]]}
+                   for t in declared if declared[t] != found[t]}
+    assert differences == {}

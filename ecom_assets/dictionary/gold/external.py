@@ -57,6 +57,8 @@ TABLES = [
                                             "month's days with weather × 100 (100 = rain makes no "
                                             "difference); NULL without a rainy day."),
         },
+        "Does weather move sales? Per region and month, daily revenue correlated with temperature and rain; "
+        f"a rainy day has more than {RAINY_MM} mm of precipitation.",
     ),
     gold(
         "raw_validation",

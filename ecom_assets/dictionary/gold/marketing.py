@@ -102,6 +102,9 @@ TABLES = [
             "cost_per_acquisition": money("spend / conversions; NULL when there are no "
                                           "conversions.", "DOUBLE"),
         },
+        "Spend from silver.campaign_spend beside the last-touch results of the campaign's sessions "
+        "(session_attribution): a campaign with sessions but no spend row has spend 0, so its roi and roas "
+        "are NULL.",
     ),
     gold(
         "campaign_customer_segments",

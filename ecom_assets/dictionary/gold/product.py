@@ -49,6 +49,9 @@ TABLES = [
             "view_to_purchase_rate": rate("times_purchased / product_views × 100; NULL without views. Can "
                                           "exceed 100."),
         },
+        "Each product's day from line items, carts and product-page views, by product name (the id comes "
+        "from that day's catalogue). Revenue is line-item revenue, so per day it adds up to the valid "
+        "orders' line items, not to daily_business_metrics' order revenue.",
     ),
     gold(
         "customer_product_interactions",
@@ -74,6 +77,9 @@ TABLES = [
             "top_customer_segment": text("The segment whose buyers brought the product most revenue on the "
                                          f"day (ties by name): {SEGMENT}. NULL when it did not sell."),
         },
+        "Each catalogue product's day: views, purchases and revenue, its inventory turnover over the last "
+        f"{TURNOVER_DAYS} days, and which customer segment bought it most. Revenue is line-item revenue "
+        "(sale rows of silver.fact_sales).",
     ),
     gold(
         "product_affinity",

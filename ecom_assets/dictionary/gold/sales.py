@@ -95,6 +95,8 @@ TABLES = [
             "cancellation_rate": rate("cancelled_orders / all orders of the method (valid and cancelled) × "
                                       "100."),
         },
+        "How customers pay: per method, valid orders and their revenue, and the cancelled orders beside "
+        "them (a method whose orders were all cancelled has a row with 0 orders).",
     ),
     gold(
         "coupon_performance",
@@ -109,6 +111,8 @@ TABLES = [
             "new_customer_usage": count("Of those orders, the ones marked is_first_purchase."),
             "repeat_customer_usage": count("Of those orders, the ones not marked is_first_purchase."),
         },
+        f"What each coupon code brought: its {VALID}, their discount and revenue, and whether they were "
+        "first purchases.",
     ),
     gold(
         "orders_for_review",
@@ -144,6 +148,8 @@ TABLES = [
             "revenue_30d_avg": money("Mean daily revenue over the 30 days ending on the day, counted the "
                                      "same way.", "DOUBLE"),
         },
+        "daily_business_metrics' revenue with trailing 7- and 30-day means, for trend charts; it reads the "
+        f"{LOOK_BACK_DAYS} days before each day from daily_business_metrics.",
     ),
     gold(
         "sales_performance_metrics",

@@ -1,7 +1,7 @@
 """Bronze: one table per landing file, every value as the text that came, plus lineage.
 
-The column meanings of the landing files are written here once (``LANDING``); silver's typed
-tables reuse them. The tables and types come from the landing contract (``ecom_assets.schema``)
+The column meanings of the landing files are written here once (:func:`landing_column`); silver's
+typed tables reuse them. The tables and types come from the landing contract (``ecom_assets.schema``)
 and bronze's Arrow schema (``bronze.ingest.bronze_arrow_schema``), read at import.
 """
 

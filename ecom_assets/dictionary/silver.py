@@ -1,7 +1,7 @@
 """Silver: the typed tables (one per landing file), the quarantine, the dimensions and the facts.
 
 Column types come from the silver contract (``ecom_assets.silver.contract``); the typed tables'
-column meanings are the landing files' (``dictionary.bronze.LANDING``), written once there.
+column meanings are the landing files' (``dictionary.bronze.landing_column``), written once there.
 """
 
 from __future__ import annotations

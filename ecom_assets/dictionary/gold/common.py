@@ -66,7 +66,6 @@ LINE_REVENUE = ("line-item revenue: SUM(product_price × product_qty) of the lin
                 "before order discounts and without shipping")
 ORDERS_PER_SESSION = "orders per 100 sessions: valid orders / sessions × 100 (can exceed 100)"
 CONVERTED_SHARE = "share of sessions that converted: sessions with a valid order / sessions × 100"
-NULL_ON_ZERO = "NULL when {} is 0"
 
 DATE = day("The day (shop time zone); the partition.")
 AS_OF_DATE = day("The week's last day, a Saturday (the partition): everything is as of the end of it.")

@@ -4,7 +4,7 @@ import os
 
 import dagster as dg
 
-from ecom_assets import automation, bronze, gold, serving, silver, upkeep
+from ecom_assets import automation, bronze, dictionary, gold, serving, silver, upkeep
 from ecom_assets.resources import build_resources
 
 # A range run records one "materialization planned" event per asset, not one per asset and day: on
@@ -15,6 +15,8 @@ from ecom_assets.resources import build_resources
 os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
 
 assets = automation.with_freshness_policies([*bronze.assets, *silver.assets, *gold.assets, *upkeep.assets])
+# Every asset's description and column schema, from the data dictionary, at definition time.
+assets = dictionary.documented(assets)
 # After each successful run, the partitions it wrote are published to the readers' snapshot.
 publish_job, publish_sensor = serving.publication(assets)
 

@@ -42,7 +42,6 @@ def sql_asset(
     layer: str,
     name: str,
     sql: str,
-    description: str,
     deps: Sequence[dg.AssetDep | dg.AssetKey | TableAsset | str],
     group: str,
     cadence: str = "daily",
@@ -54,6 +53,9 @@ def sql_asset(
     after: Callable[[duckdb.DuckDBPyConnection, Window], None] | None = None,
 ) -> TableAsset:
     """The table ``[layer, name]`` whose rows are ``sql`` (see the module docstring).
+
+    Its description and column schema come from the data dictionary (``dictionary.documented``, applied
+    in ``ecom_assets.definitions``).
 
     ``after`` runs in each window's transaction after its rows are written (see ``TableBuild``).
     Every daily gold partition also reports the late and corrected rows its day absorbed.
@@ -76,7 +78,6 @@ def sql_asset(
     spec = dg.AssetSpec(
         key=dg.AssetKey([layer, name]),
         deps=deps,
-        description=description,
         metadata={**metadata, "sql": dg.MetadataValue.md(f"```sql\n{sql.strip()}\n```")},
         group_name=group,
         tags={"layer": layer, "cadence": cadence},

@@ -11,6 +11,7 @@ within 1e-9, NULL exactly where the reference has NULL.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -319,3 +320,26 @@ def test_monthly_products_and_pricing(reference):
     assert {m["pricing_action"] for m in reference("pricing_insights").values()} >= {"hold"}
     assert len({m["recommendation"] for m in reference("product_performance").values()}) >= 2
     assert all(m["matches"] for m in reference("raw_validation").values())
+
+
+def test_every_asset_declares_exactly_the_columns_the_warehouse_has(conn):
+    """The definition-time column schema (from the data dictionary) names every column of every table,
+    in the warehouse's order and with its DuckDB type, with a description each; nothing more."""
+    found = defaultdict(list)
+    for schema, table, column, type_ in conn.execute(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema IN ('bronze', 'silver', 'gold') "
+        "ORDER BY table_schema, table_name, ordinal_position"
+    ).fetchall():
+        found[f"{schema}.{table}"].append((column, type_))
+    declared = {}
+    for asset in defs.assets:
+        for spec in asset.specs:
+            columns = spec.metadata["dagster/column_schema"].columns
+            declared[".".join(spec.key.path)] = [(c.name, c.type) for c in columns]
+            assert all(c.description and c.description.strip() for c in columns), spec.key
+    assert len(declared) > 60 and sorted(declared) == sorted(found)  # every table is an asset and vice versa
+    differences = {t: {"declared only": [c for c in declared[t] if c not in found[t]],
+                       "warehouse only": [c for c in found[t] if c not in declared[t]]}
+                   for t in declared if declared[t] != found[t]}
+    assert differences == {}

@@ -51,6 +51,10 @@ QUERY = """
                 partitionDefinition { type description }
                 partitionKeyConnection(limit: 3, ascending: true) { results }
                 assetChecksOrError { __typename ... on AssetChecks { checks { name } } }
+                metadataEntries {
+                  label
+                  ... on TableSchemaMetadataEntry { schema { columns { name type description } } }
+                }
               }
             }
           }
@@ -175,6 +179,22 @@ def test_every_asset_shows_description_group_kinds_and_tags(assets):
         assert "duckdb" in node["kinds"], f"{key} kinds {node['kinds']}"
         assert tags.get("layer") == key.split("/")[0], f"{key} tags {tags}"
         assert tags.get("cadence") in {"daily", "weekly", "monthly", "full"}, f"{key} tags {tags}"
+
+
+def test_every_column_is_described_before_anything_is_materialized(assets):
+    """The warehouse is empty: the columns come from the definitions (the data dictionary)."""
+    def columns(key: str) -> list[dict]:
+        entries = assets[key]["metadataEntries"]
+        (schema,) = [e["schema"] for e in entries if e["label"] == "dagster/column_schema"]
+        return schema["columns"]
+
+    for key, node in assets.items():
+        assert columns(key), key
+        assert all(c["type"] and (c["description"] or "").strip() for c in columns(key)), key
+        assert node["description"].startswith("**Grain:** "), key
+    revenue = {c["name"]: c for c in columns("gold/daily_business_metrics")}
+    assert revenue["total_revenue"]["type"] == "DECIMAL(18,4)"
+    assert "SUM(total_price) of valid orders" in revenue["total_revenue"]["description"]
 
 
 def _step(cadence: str, first: date) -> date:

@@ -42,10 +42,6 @@ def bronze_asset(table: Table) -> TableAsset:
         kinds={"duckdb", "csv"},
         owners=[OWNER],
         skippable=True,
-        description=(
-            f"{table.description} Raw text of `{table.file_name}` as it came, one row per CSV record, "
-            "with lineage (`_drop_date`, `_source_file`, `_row_number`, `_ingested_at`)."
-        ),
     )
 
     def build(context: dg.AssetExecutionContext, resources: StepResources) -> TableBuild:

@@ -54,10 +54,6 @@ product_affinity = period_asset(
     "weekly",
     "product_affinity",
     PRODUCT_AFFINITY_SQL,
-    "One row per ordered product pair (antecedent, consequent) bought together in at least 3 valid orders "
-    "of the 90 days ending the week's Saturday (as_of_date). support = orders with both / all valid orders "
-    "of the 90 days × 100, confidence = orders with both / orders with the antecedent × 100, lift = "
-    "confidence / support of the consequent. Products by product_name; an order counts once per product.",
     silver_deps(("orders", "order_line_items"), NINETY_DAYS_BACK),
     "product",
     {"pairs": "count(*)", "max_lift": "max(lift)", "orders": "max(total_orders)"},

@@ -137,12 +137,6 @@ channel_attribution = sql_asset(
     layer="gold",
     name="channel_attribution",
     sql=CHANNEL_ATTRIBUTION_SQL,
-    description=(
-        "One row per (day of the order, model, channel, utm_campaign): the valid orders of the day credited "
-        f"across {_PATH}. conversions = sum of credit shares, revenue = sum of credited total_price; orders "
-        "whose session is unknown are left out, so per day and model revenue = the revenue of orders whose "
-        "session is known."
-    ),
     deps=_DEPS,
     group=GROUP,
     kpis={**{f"{m}_revenue": f"SUM(revenue) FILTER (WHERE model = '{m}')" for m in ("first_touch", "linear")},
@@ -153,12 +147,6 @@ attribution_roas = sql_asset(
     layer="gold",
     name="attribution_roas",
     sql=ATTRIBUTION_ROAS_SQL,
-    description=(
-        "One row per (day, model, utm_source, utm_medium, utm_campaign) for every campaign with spend or "
-        f"attributed conversions on the day: spend (campaign_spend of the day), and credit across {_PATH}. "
-        "roas = attributed_revenue / spend, cpa = spend / conversions (NULL when 0). A session without "
-        "utm_campaign is not a campaign; every model lists every campaign with spend."
-    ),
     deps=[*_DEPS, dg.AssetKey(["silver", "campaign_spend"])],
     group=GROUP,
     kpis={"spend": "SUM(spend) FILTER (WHERE model = 'linear')",

@@ -117,10 +117,6 @@ user_lifetime_metrics = period_asset(
     "weekly",
     "user_lifetime_metrics",
     USER_LIFETIME_SQL,
-    "One row per user with a valid order up to the week's last day (as_of_date), from all history up to "
-    "that day: orders, revenue, refunds and units returned (returns booked up to as_of_date), RFM scores "
-    "and segments. favorite_category is the category (dim_product of the order day, by product name) with "
-    "the most line-item revenue, ties by name; items whose category is unknown are left out of it.",
     silver_deps(("orders", "order_line_items", "returns", "dim_product"), ALL_HISTORY_WEEKS),
     "customer",
     {

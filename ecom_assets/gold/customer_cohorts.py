@@ -37,10 +37,6 @@ cohort_analysis = period_asset(
     "weekly",
     "cohort_analysis",
     COHORT_SQL,
-    "One row per (cohort_month, months_since_first) as of the week's last day (as_of_date): a cohort is "
-    "the users whose first valid order fell in that month; every month from the cohort's first up to the "
-    "as-of month has a row (0 active customers and 0 revenue when none ordered; the as-of month is "
-    "partial, counted up to as_of_date).",
     silver_deps(("orders",), ALL_HISTORY_WEEKS),
     "customer",
     {

@@ -43,12 +43,6 @@ assets = [
         "weekly",
         "customer_segmentation",
         CUSTOMER_SEGMENTATION_SQL,
-        "One row per customer of user_lifetime_metrics as of the week's last day (segment_date = "
-        "as_of_date): "
-        "its value_segment and activity_status, total_spend (= total_revenue), transactions and average, "
-        "last purchase, and purchase_diversity from the distinct categories (dim_product of the sale day) "
-        "of the customer's sale lines up to that day: 1 → Single Category, 2–3 → Few Categories, ≥ 4 → "
-        "Diverse (NULL when no bought product has a known category).",
         [
             dg.AssetDep(gold_key("user_lifetime_metrics")),
             *silver_deps(("fact_sales", "dim_product"), ALL_HISTORY_WEEKS),

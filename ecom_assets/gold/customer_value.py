@@ -159,12 +159,7 @@ def _state(fit: clv.Fit | None) -> str:
 )
 def customer_clv_predictions(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                              config: ClvFitConfig):
-    """One row per customer with a valid order up to the week's Saturday (as_of_date): frequency (repeat
-    purchase days = distinct order days - 1), recency (last - first order day), t_days (as_of_date - first
-    order day), monetary (mean revenue of the repeat purchase days), p_alive, expected_purchases_90d
-    (BG/NBD), expected_avg_order_value (Gamma-Gamma; the population mean for one-time buyers) and
-    predicted_clv_90d = their product, undiscounted. Fitted by maximum likelihood in days on all
-    customers of the week; a NULL prediction means its model could not be fitted (see the metadata)."""
+    """Fit the week's models, then write each customer's predictions (columns: the data dictionary)."""
     windows = partition_windows(context, WEEKLY)
     with warehouse.get_connection() as conn:
         fits = {window: fit_week(customer_summary(conn, window), config.penalizer) for window in windows}

@@ -148,11 +148,6 @@ session_funnel = sql_asset(
     layer="gold",
     name="session_funnel",
     sql=SESSION_FUNNEL_SQL,
-    description=(
-        "One row per session started on the day with the funnel steps it reached, counting its "
-        "pageviews, add-to-carts and valid orders of the same day (a product view is a path starting "
-        "with `/product/`, a checkout view one starting with `/checkout`)."
-    ),
     deps=[SILVER[n] for n in ("sessions", "pageviews", "add_to_cart", "orders")],
     group=GROUP,
     kpis={"sessions": "COUNT(*)", "converted_sessions": "COUNT(*) FILTER (WHERE had_order)"},
@@ -162,11 +157,6 @@ daily_funnel_summary = sql_asset(
     layer="gold",
     name="daily_funnel_summary",
     sql=DAILY_FUNNEL_SUMMARY_SQL,
-    description=(
-        "One row per day, also for a day without sessions (counts 0, rates NULL), summing session_funnel; "
-        "steps are not nested (a cart without a product view counts as a cart session), so each rate "
-        "is a share of all sessions, and abandoned_cart_sessions are cart sessions without a valid order."
-    ),
     deps=[gold_key("session_funnel")],
     group=GROUP,
     kpis={"sessions": "SUM(sessions)",
@@ -178,12 +168,6 @@ page_engagement_metrics = sql_asset(
     layer="gold",
     name="page_engagement_metrics",
     sql=PAGE_ENGAGEMENT_METRICS_SQL,
-    description=(
-        "One row per (day, page_path) for every path with a pageview, scroll or click on the day; "
-        "a session's entrance is its first pageview of the day (by time, ties by event_id) and it "
-        "bounces when that is its only pageview of the day (pageviews without a session_id count as "
-        "pageviews but not as entrances)."
-    ),
     deps=[SILVER[n] for n in ("pageviews", "scrolls", "clicks")],
     group=GROUP,
     kpis={"pageviews": "SUM(pageviews)", "bounce_rate": pct("SUM(bounces)", "SUM(entrances)")},
@@ -193,10 +177,6 @@ click_heatmap = sql_asset(
     layer="gold",
     name="click_heatmap",
     sql=CLICK_HEATMAP_SQL,
-    description=(
-        "One row per (day, path, target_id, target_tag, target_text) of the day's clicks; a missing "
-        "target value is its own (NULL) group, so clicks sum to the day's silver clicks."
-    ),
     deps=[SILVER["clicks"]],
     group=GROUP,
     kpis={"clicks": "SUM(clicks)"},

@@ -129,11 +129,6 @@ session_attribution = sql_asset(
     layer="gold",
     name="session_attribution",
     sql=SESSION_ATTRIBUTION_SQL,
-    description=(
-        "One row per session started on the day, with its channel and its valid orders of the same "
-        "day (last touch: an order counts for the session whose session_id it carries). "
-        "`order_id` is its first valid order by time (ties by order_id); revenue is 0 without one."
-    ),
     deps=[SILVER_SESSIONS, SILVER_ORDERS],
     group=GROUP,
     kpis={"sessions": "COUNT(*)", "converted_sessions": "COUNT(*) FILTER (WHERE converted)",
@@ -145,11 +140,6 @@ daily_channel_performance = sql_asset(
     layer="gold",
     name="daily_channel_performance",
     sql=DAILY_CHANNEL_PERFORMANCE_SQL,
-    description=(
-        "One row per (day, channel) for every channel with at least one session started on the day, "
-        "aggregated from session_attribution; orders whose session did not start on the day are not "
-        "attributed to any channel."
-    ),
     deps=[gold_key("session_attribution")],
     group=GROUP,
     kpis={"sessions": "SUM(sessions)", "converted_sessions": "SUM(converted_sessions)",
@@ -160,13 +150,6 @@ campaign_effectiveness = sql_asset(
     layer="gold",
     name="campaign_effectiveness",
     sql=CAMPAIGN_EFFECTIVENESS_SQL,
-    description=(
-        "One row per (day, utm_source, utm_medium, utm_campaign) for every campaign with spend or "
-        "sessions on the day; a session without utm_campaign is not a campaign. A campaign without a "
-        "spend row has spend 0 (so roi and roas are NULL, cost_per_acquisition 0); `channel` is the "
-        "channel of most of its sessions (ties by name), or for spend-only campaigns the UTM-only "
-        "Channel rules (`Direct` when none applies)."
-    ),
     deps=[gold_key("session_attribution"), SILVER_CAMPAIGN_SPEND],
     group=GROUP,
     kpis={"spend": "SUM(spend)", "revenue": "SUM(revenue)",

@@ -62,10 +62,6 @@ seasonal_sales_analysis = period_asset(
     "monthly",
     "seasonal_sales_analysis",
     seasonal_sql(DAILY.start.date()),
-    "One row per month: valid-order revenue and orders, growth vs the previous month and the same month "
-    "last year (NULL when that month is not fully covered by daily partitions or had no revenue), and "
-    "daily_revenue_volatility = sample standard deviation / mean of the month's daily revenue × 100 "
-    "(every day of the month counts, 0 without orders).",
     silver_deps(("orders",), TWELVE_MONTHS_BACK),
     "sales",
     {

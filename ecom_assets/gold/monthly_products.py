@@ -88,9 +88,6 @@ product_category_revenue_monthly = period_asset(
     "monthly",
     "product_category_revenue_monthly",
     CATEGORY_REVENUE_SQL,
-    "One row per (month, category, subcategory) with a sale in the month (category from dim_product of the "
-    "sale day; NULL when the product is unknown): gross revenue, units and orders of the month's "
-    "fact_sales sale rows (returns do not reduce them), cost, gross_profit and margin_pct.",
     silver_deps(("fact_sales", "dim_product")),
     "product",
     {
@@ -104,11 +101,6 @@ product_performance = period_asset(
     "monthly",
     "product_performance",
     PRODUCT_PERFORMANCE_SQL,
-    "One row per (month, product_id) for every product sold or returned in the month or in the catalogue "
-    "at month end: gross sales, returns booked in the month, stock_qty of the month's last catalogue "
-    "snapshot, days_of_inventory (NULL when nothing sold) and a recommendation, first match wins: restock "
-    "(< 14 days, or out of stock with no sales), overstocked (> 120 days, or stock with no sales), "
-    "review_pricing (margin_pct < 15), else healthy.",
     silver_deps(("fact_sales", "dim_product")),
     "product",
     {

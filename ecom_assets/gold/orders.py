@@ -97,11 +97,6 @@ assets = [
         layer="gold",
         name="payment_method_performance",
         sql=PAYMENT_METHOD_PERFORMANCE,
-        description=(
-            "One row per (day, payment_method) used by any order of the day: orders, revenue and "
-            "avg_order_value of its valid orders, its share of the day's valid orders, and its cancelled "
-            "orders as a share of all its orders (a method with only cancelled orders has 0 orders)."
-        ),
         deps=[ORDERS],
         group="sales",
         kpis={"total_orders": "SUM(orders)", "cancelled_orders": "SUM(cancelled_orders)"},
@@ -110,10 +105,6 @@ assets = [
         layer="gold",
         name="coupon_performance",
         sql=COUPON_PERFORMANCE,
-        description=(
-            "One row per (day, discount_coupon_code) used by a valid order (code as written, trimmed); "
-            "repeat_customer_usage counts the coupon's orders that are not a first purchase."
-        ),
         deps=[ORDERS],
         group="sales",
         kpis={"coupon_orders": "SUM(usage_count)", "total_discount_given": "SUM(total_discount_given)"},
@@ -122,13 +113,6 @@ assets = [
         layer="gold",
         name="orders_for_review",
         sql=ORDERS_FOR_REVIEW,
-        description=(
-            "One row per valid order of the day that fires a review rule, listed in `rules` "
-            "(comma-separated, in the order high_discount, high_shipping, amount_mismatch, qty_mismatch, "
-            "outlier_amount) with risk_score = the sum of the fired rules' weights (10, 10, 35, 20, 25; "
-            "0–100); the items subtotal and units come from the order's line items of the day (0 when it "
-            "has none), the median from the day's valid orders, and a rule with a NULL input does not fire."
-        ),
         deps=[ORDERS, dg.AssetKey(["silver", "order_line_items"])],
         group="sales",
         kpis={"flagged_orders": "COUNT(*)", "max_risk_score": "MAX(risk_score)"},

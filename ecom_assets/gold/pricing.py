@@ -93,9 +93,6 @@ assets = [
         "monthly",
         "product_revenue_payment_analysis",
         PRODUCT_REVENUE_PAYMENT_SQL,
-        "One row per (month, category, payment_method) of the month's fact_sales sale rows (category from "
-        "dim_product of the sale day, NULL when unknown; the order's payment method): gross revenue, orders, "
-        "units, and revenue_share_pct = the method's share of the category's revenue that month (%).",
         silver_deps(("fact_sales", "dim_product")),
         "product",
         {"revenue": "SUM(revenue)", "categories": "COUNT(DISTINCT category)"},
@@ -104,12 +101,6 @@ assets = [
         "monthly",
         "pricing_insights",
         PRICING_INSIGHTS_SQL,
-        "One row per (month, product_id) of product_performance: list_price of the product's last catalogue "
-        "snapshot in the month, avg_selling_price = revenue / units, discount_depth_pct, margin_pct, "
-        "price_change_pct vs the previous month's last list price, price_elasticity = % change of units / % "
-        "change of avg_selling_price vs the previous month (NULL when either month has no sales or the price "
-        "did not change), pricing_action: raise_price (margin_pct < 15 and units >= the previous month's, "
-        "0 when unsold or unknown), discount (days_of_inventory > 120), else hold.",
         [
             *silver_deps(("fact_sales", "dim_product"), WITH_PREVIOUS_MONTH),
             dg.AssetDep(gold_key("product_performance")),

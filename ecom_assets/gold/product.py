@@ -59,13 +59,6 @@ assets = [
         layer="gold",
         name="product_performance_daily",
         sql=PRODUCT_PERFORMANCE_DAILY,
-        description=(
-            "One row per (day, product_name) with a line item of a valid order or an add-to-cart that day "
-            "(items without a name under product_name NULL, so revenue reconciles): purchases, units, "
-            "revenue, carts and views of `/product/<product_id>` (id from that day's silver.dim_product by "
-            "name, trailing slash ignored; views NULL when the name is not in the catalogue); both rates "
-            "are times_purchased per 100 carts / views and can exceed 100."
-        ),
         deps=[
             dg.AssetKey(["silver", name])
             for name in ("orders", "order_line_items", "add_to_cart", "pageviews", "dim_product")

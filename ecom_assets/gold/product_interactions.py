@@ -79,15 +79,6 @@ assets = [
         layer="gold",
         name="customer_product_interactions",
         sql=CUSTOMER_PRODUCT_INTERACTIONS_SQL,
-        description=(
-            "One row per (day, product_id) for every catalogue product viewed (`/product/<product_id>`) or "
-            "sold on the day (sale lines of fact_sales; items whose name is not in the catalogue under "
-            "product_id NULL, so revenue reconciles): views, purchases (distinct valid orders), revenue, "
-            "units, inventory_turnover = units sold over the 30 days ending on the day / the mean "
-            "end-of-day stock of the catalogue snapshots of those days (days before the first partition "
-            "do not count; NULL when the mean is 0), and top_customer_segment: the segment of the buyers "
-            "(value_segment before the day, or `New`) who brought the product most revenue, ties by name."
-        ),
         deps=[
             dg.AssetDep(dg.AssetKey(["silver", "fact_sales"]), partition_mapping=_LOOK_BACK),
             dg.AssetDep(dg.AssetKey(["silver", "dim_product"]), partition_mapping=_LOOK_BACK),

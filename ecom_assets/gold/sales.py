@@ -87,13 +87,6 @@ assets = [
         layer="gold",
         name="daily_business_metrics",
         sql=DAILY_BUSINESS_METRICS,
-        description=(
-            "One row per day (also a day without orders or sessions: zeros, and NULL ratios) with the "
-            "revenue, orders and customers of the day's valid orders (status not `cancelled`) and the "
-            "day's sessions; repeat_customers = distinct ordering users − new_customers. `is_provisional` "
-            f"is true until the drop of the day + {RESTATEMENT_DAYS} is loaded: until then late or corrected "
-            "rows may still restate the day; after it the day is final."
-        ),
         deps=[ORDERS, SESSIONS, *restatement_deps(["orders"], RESTATEMENT_DAYS, only_last=True)],
         group="sales",
         kpis={
@@ -108,11 +101,6 @@ assets = [
         layer="gold",
         name="sales_summary",
         sql=SALES_SUMMARY,
-        description=(
-            "One row per day (zeros on a quiet day): gross revenue and units of the day's sale rows of "
-            "silver.fact_sales, minus refunds and units of the returns booked that day (silver.returns, "
-            "whatever the order's day); return_rate may exceed 100 when earlier sales come back."
-        ),
         deps=[dg.AssetKey(["silver", "fact_sales"]), dg.AssetKey(["silver", "returns"])],
         group="sales",
         kpis={"net_revenue": "SUM(net_revenue)", "return_rate": "any_value(return_rate)"},
@@ -121,11 +109,6 @@ assets = [
         layer="gold",
         name="regional_sales",
         sql=REGIONAL_SALES,
-        description=(
-            "One row per (day, country, region) of the sessions of the day's valid orders (session joined "
-            "on the same day; an order without one is kept under country and region NULL so revenue "
-            "reconciles); no rows for a day without valid orders."
-        ),
         deps=[ORDERS, SESSIONS],
         group="sales",
         kpis={"total_revenue": "SUM(revenue)", "regions": "COUNT(*)"},

@@ -84,13 +84,6 @@ assets = [
         layer="gold",
         name="campaign_customer_segments",
         sql=CAMPAIGN_CUSTOMER_SEGMENTS_SQL,
-        description=(
-            "One row per (day, utm_source, utm_medium, utm_campaign, customer_segment): "
-            "campaign_effectiveness "
-            "by the segment of the session's user on the day (value_segment of the user's valid orders and "
-            "refunds before the day, `New` without an earlier valid order): sessions, conversions and the "
-            "revenue of their valid orders (last touch, from session_attribution)."
-        ),
         deps=[gold_key("session_attribution"), *HISTORY_DEPS],
         group="marketing",
         kpis={

@@ -75,14 +75,6 @@ assets = [
         layer="gold",
         name="sales_performance_metrics",
         sql=SALES_PERFORMANCE_METRICS_SQL,
-        description=(
-            "One row per (day, channel): the seed's ER view of daily_channel_performance. Valid orders of "
-            "the "
-            "day by the channel of their session of the same day (an order whose session did not start that "
-            "day is kept under channel NULL, so revenue reconciles with daily_business_metrics): revenue, "
-            "transactions, unique customers, average value; conversion_rate = those orders / the channel's "
-            "sessions × 100 (orders, not converted sessions, so it can exceed 100)."
-        ),
         deps=[ATTRIBUTION, ORDERS],
         group="sales",
         kpis={"total_revenue": "SUM(total_revenue)", "channels": "COUNT(channel)"},
@@ -91,14 +83,6 @@ assets = [
         layer="gold",
         name="storefront_performance",
         sql=STOREFRONT_PERFORMANCE_SQL,
-        description=(
-            "One row per (day, domain): a session's storefront is the domain of its first pageview of the "
-            "day "
-            "(by time, then event_id; sessions without a pageview under domain NULL, so sessions reconcile): "
-            "its sessions, their valid orders and revenue (session_attribution) and conversion_rate = "
-            "converted sessions / sessions × 100; pageviews counts every pageview of the day on the domain, "
-            "whichever storefront its session started on."
-        ),
         deps=[ATTRIBUTION, PAGEVIEWS],
         group="engagement",
         kpis={"domains": "COUNT(domain)", "sessions": "SUM(sessions)", "revenue": "SUM(revenue)"},

@@ -65,17 +65,6 @@ assets = [
         layer="gold",
         name="subscription_performance",
         sql=SUBSCRIPTION_PERFORMANCE_SQL,
-        description=(
-            "One row per (day, plan) for every plan a subscription's state carried by the day. A state on "
-            "day "
-            "D is the subscription's latest row with drop date <= D (the file is a delta; a plan change "
-            "moves "
-            "it to its new plan). active/paused = status at the end of D; new = started_at on D; cancelled = "
-            "cancelled_at on D (shop time zone); mrr = SUM(monthly_fee) of the active; net_mrr_change = mrr "
-            "− "
-            "the previous day's; churn_rate = cancelled on D / active at the end of D − 1 × 100 (both NULL "
-            "on the first partition day, whose previous day is unknown)."
-        ),
         deps=[dg.AssetDep(dg.AssetKey(["silver", "subscriptions"]), partition_mapping=ALL_HISTORY_DAYS)],
         group="customer",
         kpis={

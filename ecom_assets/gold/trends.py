@@ -41,11 +41,6 @@ assets = [
         layer="gold",
         name="daily_revenue",
         sql=DAILY_REVENUE,
-        description=(
-            "One row per day: daily_business_metrics' revenue and orders with the mean daily revenue over "
-            "the trailing 7 and 30 days ending on the day (a day without orders counts as 0; days before "
-            "the first partition are not in the divisor)."
-        ),
         deps=[
             dg.AssetDep(
                 gold_key("daily_business_metrics"),

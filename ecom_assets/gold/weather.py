@@ -73,13 +73,6 @@ assets = [
         layer="gold",
         name="weather_sales_daily",
         sql=WEATHER_SALES_DAILY_SQL,
-        description=(
-            "One row per (day, country, region) with a weather row (silver.weather): revenue and orders of "
-            "the "
-            "day's valid orders by the geography of their session of the same day, and the region's "
-            "sessions, "
-            "beside temperature_c, precipitation_mm and condition (0 for a region without sales)."
-        ),
         deps=[dg.AssetKey(["silver", t]) for t in ("weather", "orders", "sessions")],
         group="external",
         kpis={"regions": "COUNT(*)", "revenue": "SUM(revenue)", "mean_temperature_c": "avg(temperature_c)"},
@@ -88,10 +81,6 @@ assets = [
         "monthly",
         "weather_impact",
         WEATHER_IMPACT_SQL,
-        "One row per (month, country, region) of weather_sales_daily: days with weather, Pearson correlation "
-        "of daily revenue with temperature and with precipitation (NULL with fewer than 3 days or a constant "
-        "series), rainy_day_revenue_index = mean revenue of days with precipitation_mm > 1 / mean revenue of "
-        "the month's days with weather × 100 (NULL without a rainy day).",
         [dg.AssetDep(gold_key("weather_sales_daily"))],
         "external",
         {

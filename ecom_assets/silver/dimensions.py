@@ -60,12 +60,6 @@ dim_date = sql_asset(
     layer=SILVER,
     name="dim_date",
     sql=DIM_DATE_SQL,
-    description=(
-        "One row per calendar day of the shop's time zone from the first daily partition to the last "
-        "(yesterday, shop time). "
-        "`year` is the calendar year and `iso_week` the ISO-8601 week number (so 2027-01-01 has year 2027 "
-        "and iso_week 53); `day_of_week` is ISO (1 = Monday … 7 = Sunday), weekends are Saturday and Sunday."
-    ),
     deps=[],
     group=SILVER,
     cadence="full",
@@ -102,11 +96,6 @@ dim_product = sql_asset(
     layer=SILVER,
     name="dim_product",
     sql=DIM_PRODUCT_SQL,
-    description=(
-        "One row per product and day: the catalogue as of the end of the day. `inventory_status` is "
-        f"`out_of_stock` at 0 units, `low_stock` at 1–{LOW_STOCK_MAX}, else `in_stock` (NULL when the stock "
-        "is unknown)."
-    ),
     deps=[PRODUCTS],
     group=SILVER,
     kpis={
@@ -164,12 +153,6 @@ dim_customer = sql_asset(
     layer=SILVER,
     name="dim_customer",
     sql=DIM_CUSTOMER_SQL,
-    description=(
-        "One row per version of a user (SCD type 2 over the daily user deltas): `valid_from` is the drop "
-        "date, `valid_to` the next version's `valid_from` (NULL for the current one). A delta row equal to "
-        "the previous version starts no new version; an optional column left empty or absent "
-        "(registration_date, email_verified, customer_tier) keeps its last known value."
-    ),
     deps=[USERS],
     group=SILVER,
     cadence="full",

@@ -90,16 +90,6 @@ fact_sales = sql_asset(
     layer=SILVER,
     name="fact_sales",
     sql=FACT_SALES_SQL,
-    description=(
-        "One row per line item of a valid (not cancelled) order of the day and one negative row per "
-        "returned item booked on the day (`sale_id` = the line item's or return's event_id). "
-        "`product_id`/`unit_cost` come from dim_product of the day by product_name; `channel` is the "
-        "order's session's channel. A return takes session, channel and payment method from its order "
-        f"placed up to {LOOKBACK_DAYS} days before (NULL when not found; the row is kept); its "
-        "`total_amount` is −refund_amount exactly and its `unit_price` refund_amount / product_qty rounded "
-        "to 4 decimals, so quantity × unit_price may differ from total_amount by rounding. Line items "
-        "whose order is not in silver.orders of the day are left out (their status is unknown)."
-    ),
     deps=[
         silver_key("order_line_items"),
         silver_key("returns"),
@@ -169,13 +159,6 @@ fact_user_activity = sql_asset(
     layer=SILVER,
     name="fact_user_activity",
     sql=FACT_USER_ACTIVITY_SQL,
-    description=(
-        "One row per pageview, click, scroll and add-to-cart event of the day. `product_id` is the "
-        "`/product/<id>` of the path (for an add-to-cart, the product of its product_name in dim_product "
-        "of the day, else the path's); `device_type` comes from the session. `time_spent_seconds` is the "
-        "time to the session's next event of these four kinds on the same day (NULL for its last, and "
-        "without a session_id); events with equal timestamps are ordered by event_id, then event_type."
-    ),
     deps=[
         *(silver_key(table) for table in EVENT_TABLES.values()),
         look_back("sessions", SESSION_LOOKBACK_DAYS),

@@ -49,16 +49,6 @@ asset = sql_asset(
     layer="silver",
     name="quarantine",
     sql=QUARANTINE_SQL,
-    description=(
-        "One row per rejected bronze row (any table), with the first rule it broke (`reason`: "
-        "malformed_row, missing_key, bad_timestamp, bad_number, out_of_range, unknown_value, late_event, "
-        "duplicate_key, superseded, tried in that order), `detail` (the column, its value and why, or the "
-        "drop and line of the row that was kept) and `raw` (the bronze row as JSON, sessions' IP reduced "
-        "to its prefix). `date` is the drop day for a row rejected on its own (malformed, bad value, late, "
-        "dated after its drop day or before the first partition) and the event day for a duplicate or a "
-        "superseded order state (decided among the drops of that day). A timestamp without a zone is a "
-        "bad_timestamp. Per drop, bronze rows = silver rows + quarantined rows."
-    ),
     deps=[d for t in TABLES for d in restatement_deps([t.name], RESTATEMENT_DAYS if t.event_time else 0)],
     group="silver",
     partition_expr="date",

@@ -110,18 +110,6 @@ def silver_sql(table: Table) -> str:
     return f"SELECT {', '.join(selects)}\nFROM (\n{classify_sql(table)}\n) WHERE _reason IS NULL"
 
 
-_NOTES = {
-    "sessions": (
-        " `ip_prefix` replaces the IP: IPv4 with the last octet zeroed (`203.0.113.0`), IPv6 with the "
-        "last 80 bits zeroed in RFC 5952 form (`2001:db8:85a3::`), NULL when the IP is not valid. "
-        "`channel` follows the channel rules (paid social, paid search, email, affiliates, organic "
-        "social, organic search, social referrer, referral, direct; first match wins); a referrer "
-        "host matches a site by its registrable name (`news.google.co.uk` is google), and `t.co` etc., "
-        "not listed, are Referral."
-    ),
-}
-
-
 def restatement_deps(
     tables: list[str], days: int = RESTATEMENT_DAYS, only_last: bool = False
 ) -> list[dg.AssetDep]:
@@ -134,33 +122,10 @@ def restatement_deps(
 
 def silver_table(table: Table) -> dg.AssetsDefinition:
     """``silver.<table>``: bronze typed, trimmed and de-duplicated, per event day."""
-    key = ", ".join(table.key)
-    if table.event_time:
-        placed = (
-            f"Day D holds the rows of drops D … D+{RESTATEMENT_DAYS} whose `{table.event_time}` falls on D "
-            "in the shop's time zone (late rows reach their day; `_drop_date`/`_row_number` say where each "
-            f"came from); a row more than {RESTATEMENT_DAYS} days late is quarantined as late_event. "
-        )
-    else:
-        placed = "Day D holds the drop of D (the table has no event time). "
-    state = (
-        f"Only each {table.state_key}'s current state is kept: the row with the latest "
-        f"`{table.version_time}` (a row without it counts as `{table.event_time}`), then the later drop, "
-        "then the later line; replaced rows are quarantined as superseded, so a cancellation arriving late "
-        "removes the order's revenue from its day and a re-sent order counts once. "
-        if table.state_key else ""
-    )
     return sql_asset(
         layer="silver",
         name=table.name,
         sql=silver_sql(table),
-        description=(
-            f"One row per ({key}) and day: bronze.{table.name} typed, trimmed, lower-cased where the "
-            "contract says and de-duplicated across the drops of the day (first by drop, then line). "
-            f"{placed}"
-            f"{state}Timestamps are UTC and every rejected row is in silver.quarantine. "
-            f"{table.description}{_NOTES.get(table.name, '')}"
-        ),
         deps=restatement_deps([table.name], RESTATEMENT_DAYS if table.event_time else 0),
         group="silver",
         partition_expr="date",

@@ -80,11 +80,6 @@ raw_validation = period_asset(
     "monthly",
     "raw_validation",
     RAW_VALIDATION_SQL,
-    "One row per day of the month with a gold.daily_business_metrics row or raw rows: revenue, valid orders "
-    "and sessions recomputed from bronze (raw text typed "
-    "on the fly, event day in the shop's time zone, drops up to 3 days after the month included, rows "
-    "silver.quarantine lists left out) beside gold.daily_business_metrics, and whether all three match "
-    "(a day missing in gold does not).",
     [dg.AssetDep(dg.AssetKey(["bronze", t])) for t in ("orders", "sessions")]
     + [
         dg.AssetDep(dg.AssetKey(["silver", "quarantine"])),

@@ -87,7 +87,7 @@ def sql_asset(
         skippable=True,
         **extra,
     )
-    return TableAsset(spec, build, partitions_def)
+    return TableAsset(spec, build, partitions_def, sql)
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, window: Window = None) -> pa.Table:

@@ -43,6 +43,7 @@ class TableAsset:
     spec: dg.AssetSpec
     build: Callable[[dg.AssetExecutionContext, StepResources], TableBuild]
     partitions_def: dg.PartitionsDefinition | None
+    sql: str | None = None  # the query of a SQL table (``$start``/``$end`` bound to a window)
 
     @property
     def key(self) -> dg.AssetKey:

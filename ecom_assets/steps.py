@@ -85,6 +85,35 @@ class Scope:
 
 
 ERROR = dg.AssetCheckSeverity.ERROR
+LAYERS = ("bronze", "silver", "gold", "upkeep")
+# Run tag naming the drops bronze could not read: the run's last step fails naming them.
+UNREADABLE_TAG = "ecom/unreadable_drops"
+
+
+def report_unreadable(context: dg.AssetExecutionContext, unreadable: dict[date, str]) -> None:
+    """Add the days of drops that could not be read to the run's tag (see :func:`fail_if_unreadable`)."""
+    if not unreadable:
+        return
+    run = context.instance.get_run_by_id(context.run_id)
+    known = set(filter(None, run.tags.get(UNREADABLE_TAG, "").split(","))) if run else set()
+    days = sorted(known | {d.isoformat() for d in unreadable})
+    context.instance.add_run_tags(context.run_id, {UNREADABLE_TAG: ",".join(days)})
+
+
+def fail_if_unreadable(context: dg.AssetExecutionContext, layer: str) -> None:
+    """The last layer's step of a run fails, once its work is done, if a drop could not be read:
+    the other days are loaded and materialized, and the run fails naming the bad days."""
+    run = context.instance.get_run_by_id(context.run_id)
+    bad = run.tags.get(UNREADABLE_TAG) if run else None
+    selection = context.run.asset_selection or None  # None or empty: every asset of the job
+    later = LAYERS[LAYERS.index(layer) + 1 :]
+    if not bad or (selection is None and layer != "gold") or any(k.path[0] in later for k in selection or ()):
+        return
+    raise dg.Failure(
+        description=f"Drops that could not be read were not loaded (see the bronze step's log): {bad}; "
+        "every other day was loaded.",
+        metadata={"unreadable_days": bad},
+    )
 # Every table built by an engine step, by warehouse name: how its partitions are cut.
 PARTITION_EXPRS: dict[str, str] = {}
 
@@ -174,7 +203,8 @@ def engine_step(
     graph = {t.key: {d.asset_key for d in t.spec.deps if d.asset_key in by_key} for t in tables}
     order = list(TopologicalSorter(graph).static_order())
     placed = _checks_after(order, checks, set(by_key))
-    reads_landing = any(t.spec.tags.get("layer") == "bronze" for t in tables)
+    layer = tables[0].spec.tags["layer"]
+    reads_landing = layer == "bronze"
     for t in tables:
         if t.partition_expr:
             PARTITION_EXPRS[".".join(t.key.path)] = t.partition_expr
@@ -215,6 +245,7 @@ def engine_step(
                     yield result
                     if check.spec.blocking and not result.passed and result.severity == ERROR:
                         stopped.add(check.spec.asset_key)
+        fail_if_unreadable(context, layer)
 
     return _step
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 from ecom_assets.bronze.ingest import (
     LandingError,
     bronze_arrow_schema,
+    check_decodable,
     check_drop_complete,
     check_header,
     day_folder,
@@ -24,7 +25,7 @@ from ecom_assets.partitions import DAILY
 from ecom_assets.resources import LandingZone
 from ecom_assets.schema import TABLES, Table
 from ecom_assets.silver.rules import event_day
-from ecom_assets.steps import StepResources, TableAsset
+from ecom_assets.steps import StepResources, TableAsset, report_unreadable
 from ecom_assets.warehouse import Produce, TableBuild, Window, day_windows
 
 OWNER = "team:analytics-engineering"
@@ -48,9 +49,15 @@ def bronze_asset(table: Table) -> TableAsset:
         landing = resources.landing
         windows = day_windows(context)
         days = [w[0] + timedelta(days=i) for w in windows if w for i in range((w[1] - w[0]).days)]
-        incomplete = check_drops(landing, table, days)
+        incomplete, unreadable = check_drops(landing, table, days)
         for day, reason in incomplete.items():
             context.log.info(f"Skipping the drop of {day}: {reason}; bronze keeps what it holds for it.")
+        for day, reason in unreadable.items():
+            context.log.error(f"Not loading the drop of {day}: {reason}; the other days load, the run fails.")
+            context.add_asset_metadata({"unreadable_drop": reason}, asset_key=spec.key,
+                                       partition_key=day.isoformat())
+        report_unreadable(context, unreadable)
+        incomplete = {**incomplete, **unreadable}  # kept as bronze holds them
         complete = [d for d in days if d not in incomplete]
         digests = {d: file_digest(day_folder(landing.path, d) / table.file_name) for d in complete}
         reload = context.run.tags.get(RELOAD_TAG) == "true"
@@ -115,10 +122,13 @@ def streaming(
     return produce
 
 
-def check_drops(landing: LandingZone, table: Table, days: list[date]) -> dict[date, str]:
-    """Fail before writing anything if a complete drop lacks a required file or has a bad header,
-    or if no drop of the run is complete; returns the incomplete drops (skipped) and why."""
-    problems, incomplete = [], {}
+def check_drops(
+    landing: LandingZone, table: Table, days: list[date]
+) -> tuple[dict[date, str], dict[date, str]]:
+    """The drops of ``days`` not to load, and why: incomplete ones (no ``_SUCCESS`` yet, skipped)
+    and unreadable ones (a required file missing, a bad header, bytes that are not UTF-8: an
+    error of that day only). Raises when no drop of the run can be loaded."""
+    incomplete, unreadable = {}, {}
     for day in days:
         try:
             check_drop_complete(landing.path, day)
@@ -126,19 +136,19 @@ def check_drops(landing: LandingZone, table: Table, days: list[date]) -> dict[da
             incomplete[day] = str(exc)
             continue
         path = day_folder(landing.path, day) / table.file_name
-        if path.exists():
-            try:
+        try:
+            if path.exists():
                 check_header(path, table, landing.path)
-            except LandingError as exc:
-                problems.append(str(exc))
-        elif table.required_file:
-            problems.append(f"{path}: required file missing from the complete drop {day}")
-    if days and len(incomplete) == len(days):
-        problems = list(incomplete.values()) + problems
-    if problems:
+                check_decodable(path, landing.path)
+            elif table.required_file:
+                raise LandingError(f"{path}: required file missing from the complete drop {day}")
+        except LandingError as exc:
+            unreadable[day] = str(exc)
+    if days and len(incomplete) + len(unreadable) == len(days):
+        problems = [*unreadable.values(), *incomplete.values()]
         more = f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""
         raise LandingError("; ".join(problems[:10]) + more)
-    return incomplete
+    return incomplete, unreadable
 
 
 def file_digest(path: Path) -> str:

@@ -70,6 +70,20 @@ def _header(path: Path, rel: str) -> list[str]:
     return names
 
 
+def check_decodable(path: Path, raw_root: Path) -> None:
+    """Refuse a file that is not UTF-8, naming the line and column of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line, column = data.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1
+        rel = path.relative_to(raw_root) if path.is_relative_to(raw_root) else path
+        raise LandingError(
+            f"{rel}: line {line}, column {column}: not valid UTF-8 (byte 0x{data[exc.start]:02x})"
+        ) from exc
+
+
 def _fast_columns(path: Path, names: list[str]) -> dict[str, pa.Array] | None:
     """Parse with pyarrow; None if the file needs the exact (slow) path."""
 

@@ -113,14 +113,15 @@ def test_owner_tags_name_a_live_process_and_reject_copies():
     assert Owner.of(dg.DagsterRun(job_name="daily_job", run_id="run-1", tags={OWNER_TAG: "{"})) is None
 
     child = subprocess.Popen(["sleep", "30"])
+    started = process_start(child.pid)
     try:
-        alive = Owner("run-1", owner.host, child.pid, current_owner("x").started)
-        assert not is_alive(alive)  # the same pid with another start time is another process
-        assert is_alive(Owner("run-1", owner.host, child.pid, process_start(child.pid)))
+        assert is_alive(Owner("run-1", owner.host, child.pid, started))
+        # the same pid with another start time is another process (a reused pid)
+        assert not is_alive(Owner("run-1", owner.host, child.pid, owner.started))
     finally:
         child.kill()
         child.wait()
-    assert not is_alive(Owner("run-1", owner.host, child.pid, process_start(os.getpid())))
+    assert not is_alive(Owner("run-1", owner.host, child.pid, started))
 
 
 def test_a_waiting_run_sleeps_and_ends_promptly_on_sigterm(

@@ -5,6 +5,7 @@ import os
 import dagster as dg
 
 from ecom_assets import automation, bronze, dictionary, gold, serving, silver, upkeep
+from ecom_assets.automation.executor import recovering_in_process_executor
 from ecom_assets.resources import build_resources
 
 # A range run records one "materialization planned" event per asset, not one per asset and day: on
@@ -27,6 +28,7 @@ defs = dg.Definitions(
     schedules=[*automation.schedules, *upkeep.schedules],
     sensors=[*automation.sensors, publish_sensor],
     resources=build_resources(),
-    # DuckDB parallelizes inside a step; a process per step only adds seconds.
-    executor=dg.in_process_executor,
+    # DuckDB parallelizes inside a step; a process per step only adds seconds. The executor also
+    # fails runs whose process died, frees their pool slots and holds the pool per run.
+    executor=recovering_in_process_executor,
 )

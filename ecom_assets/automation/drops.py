@@ -47,6 +47,11 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def last_changed(folder: Path) -> float:
+    """When the folder's newest file (``_SUCCESS`` included) was last modified, in epoch seconds."""
+    return max((p.stat().st_mtime for p in folder.iterdir() if p.is_file()), default=0.0)
+
+
 def open_days(partitions_def: dg.TimeWindowPartitionsDefinition, at: datetime) -> tuple[date, date] | None:
     """First and last day whose daily partition exists at time ``at`` (None before the first one)."""
     with dg.partition_loading_context(effective_dt=at):

@@ -1,9 +1,14 @@
 """The landing sensor: a complete day folder in the landing zone becomes a run of the daily job.
 
 Cursor = JSON ``{day: fingerprint}`` of the drops already requested. A day is requested once, and
-again when its files change. Folders that are not (yet) loadable are skipped with a logged reason
-and kept out of the cursor, so they trigger as soon as they become loadable. Loading drop D is a
-restatement run over D−3 … D: bronze of the drop (bronze re-reads only drops whose files
+again when its files change. A day the sensor has not seen before is not requested when bronze
+already holds it (``automation.loaded``: every bronze partition of the day materialized by a run
+that started after the drop's files last changed, e.g. by ``dagster asset materialize`` or the
+demo), so the first ``dagster dev`` after a load from the command line launches nothing. A day it
+requested before whose files changed is requested again whatever their times say (a copy may
+keep old modification times). Folders that are not (yet) loadable are skipped with a logged
+reason and kept out of the cursor, so they trigger as soon as they become loadable. Loading drop
+D is a restatement run over D−3 … D: bronze of the drop (bronze re-reads only drops whose files
 changed) and silver and gold of the days its late and corrected rows may belong to. New drops
 that follow each other become one such range run (at most ``MAX_DAYS_PER_RUN`` days), so a
 back-load of a year is a handful of runs, not hundreds.
@@ -20,12 +25,14 @@ import dagster as dg
 from ecom_assets.automation.drops import (
     describe_days,
     fingerprint,
+    last_changed,
     marker,
     open_days,
     parse_day,
     restatement_ranges,
 )
 from ecom_assets.automation.jobs import JOBS, span_request
+from ecom_assets.automation.loaded import loaded_days
 from ecom_assets.partitions import DAILY
 from ecom_assets.resources import LandingZone
 from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER
@@ -76,6 +83,17 @@ def scan(root: Path, open_range: tuple[date, date] | None) -> tuple[dict[str, st
     return loadable, skipped
 
 
+def already_loaded(instance: dg.DagsterInstance, root: Path, days: list[str]) -> set[str]:
+    """The ``days`` whose drop bronze already holds as it is now (see ``automation.loaded``)."""
+    changed_at = {}
+    for day in days:
+        try:
+            changed_at[day] = last_changed(root / day)
+        except OSError:  # changing right now: not loaded as it is
+            continue
+    return loaded_days(instance, changed_at) if changed_at else set()
+
+
 def run_request(span: tuple[date, date], fingerprints: Mapping[str, str]) -> dg.RunRequest:
     """One run of the daily job over the days ``span`` (first, last): the new drops in it and their
     restatement window; the run key changes when a drop's files do."""
@@ -93,7 +111,9 @@ def run_request(span: tuple[date, date], fingerprints: Mapping[str, str]) -> dg.
     description=(
         f"Requests the daily job for every landing day folder with `{SUCCESS_MARKER}` that is new or "
         f"whose files changed, over the drop and the {RESTATEMENT_DAYS} days before it (its restatement "
-        f"window); consecutive drops become one range run of at most {MAX_DAYS_PER_RUN} days."
+        f"window); consecutive drops become one range run of at most {MAX_DAYS_PER_RUN} days. A new "
+        "day that bronze already holds (loaded by another run after its files last changed) is not "
+        "requested."
     ),
 )
 def landing_sensor(
@@ -111,13 +131,26 @@ def landing_sensor(
         return dg.SkipReason(
             f"No new or changed complete drops in {root} ({len(requested)} day(s) already requested)."
         )
+    # Days never requested here may have been loaded by other runs: the command line, a backfill.
+    unseen = sorted(d for d in changed if d not in requested)
+    loaded = already_loaded(context.instance, root, unseen) if unseen else set()
+    cursor = json.dumps({**requested, **changed}, sort_keys=True)
+    shown = describe_days(sorted(date.fromisoformat(d) for d in loaded))
+    if loaded:
+        context.log.info(
+            f"Not requesting {shown}: already loaded (every bronze partition "
+            "materialized by a run that started after the drop's files last changed)."
+        )
+    changed = {day: fp for day, fp in changed.items() if day not in loaded}
+    if not changed:
+        return dg.SensorResult(
+            skip_reason=f"{len(loaded)} new drop(s) already loaded by other runs: {shown}.",
+            cursor=cursor,
+        )
     days = sorted(date.fromisoformat(d) for d in changed)
     ranges = restatement_ranges(days, DAILY.start.date(), MAX_DAYS_PER_RUN)
     context.log.info(
         f"Requesting {len(ranges)} run(s) for new or changed drop(s) {describe_days(days)}, each with its "
         f"{RESTATEMENT_DAYS}-day restatement window."
     )
-    return dg.SensorResult(
-        run_requests=[run_request(r, changed) for r in ranges],
-        cursor=json.dumps({**requested, **changed}, sort_keys=True),
-    )
+    return dg.SensorResult(run_requests=[run_request(r, changed) for r in ranges], cursor=cursor)

@@ -1,4 +1,5 @@
-"""Landing sensor ticks over a temporary landing folder (``build_sensor_context``, cursor across ticks)."""
+"""Landing sensor ticks over a temporary landing folder (``build_sensor_context``, cursor across ticks),
+on a real instance where real runs recorded which bronze partitions are loaded."""
 
 import json
 import os
@@ -11,10 +12,13 @@ import pytest
 from ecom_assets.automation.drops import day_ranges, fingerprint, restatement_ranges
 from ecom_assets.automation.jobs import RANGE_END_TAG, RANGE_START_TAG
 from ecom_assets.automation.landing_sensor import MAX_DAYS_PER_RUN, landing_sensor
+from ecom_assets.automation.loaded import BRONZE_KEYS, loaded_days
+from ecom_assets.definitions import defs
 from ecom_assets.partitions import DAILY
 from ecom_assets.resources import LandingZone
-from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER
+from ecom_assets.schema import RESTATEMENT_DAYS, SUCCESS_MARKER, TABLES
 from ecom_assets_tests.automation import write_drop
+from ecom_assets_tests.helpers import materialize_range, resources_for
 
 START = DAILY.start.date()
 
@@ -24,9 +28,16 @@ def day(n: int) -> str:
     return (START + timedelta(days=n)).isoformat()
 
 
-def tick(root: Path, cursor: str | None = None) -> dg.SensorResult | dg.SkipReason:
-    context = dg.build_sensor_context(cursor=cursor, resources={"landing": LandingZone(root=str(root))})
-    return landing_sensor(context)
+@pytest.fixture
+def tick(instance: dg.DagsterInstance):
+    """One sensor tick on the test's instance: ``tick(root, cursor=None)``."""
+
+    def tick(root: Path, cursor: str | None = None) -> dg.SensorResult | dg.SkipReason:
+        resources = {"landing": LandingZone(root=str(root))}
+        with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
+            return landing_sensor(context)
+
+    return tick
 
 
 def requests(result) -> list[tuple[str | None, str | None, str | None]]:
@@ -44,7 +55,7 @@ def root(tmp_path: Path) -> Path:
     return path
 
 
-def test_new_complete_day_is_requested_once_and_kept_in_the_cursor(root: Path):
+def test_new_complete_day_is_requested_once_and_kept_in_the_cursor(root: Path, tick):
     folder = write_drop(root, day(5))
     first = tick(root)
     assert requests(first) == [(None, day(2), day(5))]  # the drop and its restatement window
@@ -56,7 +67,7 @@ def test_new_complete_day_is_requested_once_and_kept_in_the_cursor(root: Path):
     assert second.skip_message == f"No new or changed complete drops in {root} (1 day(s) already requested)."
 
 
-def test_cursor_persists_across_ticks_and_only_new_days_are_requested(root: Path):
+def test_cursor_persists_across_ticks_and_only_new_days_are_requested(root: Path, tick):
     write_drop(root, day(5))
     first = tick(root)
     write_drop(root, day(9))
@@ -65,7 +76,7 @@ def test_cursor_persists_across_ticks_and_only_new_days_are_requested(root: Path
     assert sorted(json.loads(second.cursor)) == [day(5), day(9)]
 
 
-def test_incomplete_day_is_skipped_with_a_reason_until_its_success_marker_lands(root: Path, capfd):
+def test_incomplete_day_is_skipped_with_a_reason_until_its_success_marker_lands(root: Path, capfd, tick):
     folder = write_drop(root, day(5), complete=False)
     result = tick(root)
     assert isinstance(result, dg.SkipReason)
@@ -77,7 +88,7 @@ def test_incomplete_day_is_skipped_with_a_reason_until_its_success_marker_lands(
     assert requests(later) == [(None, day(2), day(5))]
 
 
-def test_a_day_whose_files_change_is_requested_again_with_a_new_run_key(root: Path):
+def test_a_day_whose_files_change_is_requested_again_with_a_new_run_key(root: Path, tick):
     folder = write_drop(root, day(5))
     first = tick(root)
     orders = folder / "order_table.csv"
@@ -93,7 +104,7 @@ def test_a_day_whose_files_change_is_requested_again_with_a_new_run_key(root: Pa
     assert requests(tick(root, changed.cursor)) == [(None, day(2), day(5))]
 
 
-def test_folders_that_are_not_days_are_skipped_with_a_reason(root: Path, capfd):
+def test_folders_that_are_not_days_are_skipped_with_a_reason(root: Path, capfd, tick):
     for name in ("notes", "2025-13-01", "2025-1-05", "2025-02-30"):
         (root / name).mkdir()
         (root / name / SUCCESS_MARKER).write_text("")
@@ -106,7 +117,7 @@ def test_folders_that_are_not_days_are_skipped_with_a_reason(root: Path, capfd):
     assert "Skipping README.txt: not a folder." in logged
 
 
-def test_days_outside_the_daily_partitions_are_skipped_and_not_remembered(root: Path, capfd):
+def test_days_outside_the_daily_partitions_are_skipped_and_not_remembered(root: Path, capfd, tick):
     today = datetime.now(timezone.utc).date()
     before, yesterday = START - timedelta(days=1), today - timedelta(days=1)
     for d in (before, today, today + timedelta(days=1)):
@@ -120,7 +131,7 @@ def test_days_outside_the_daily_partitions_are_skipped_and_not_remembered(root: 
     assert result.skip_message.endswith("(0 day(s) already requested).")
 
 
-def test_many_days_at_once_become_one_range_run_per_consecutive_stretch(root: Path):
+def test_many_days_at_once_become_one_range_run_per_consecutive_stretch(root: Path, tick):
     for n in (10, 11, 12, 13, 20):
         write_drop(root, day(n))
     result = tick(root)
@@ -128,7 +139,7 @@ def test_many_days_at_once_become_one_range_run_per_consecutive_stretch(root: Pa
     assert len(json.loads(result.cursor)) == 5
 
 
-def test_a_long_back_load_is_split_into_bounded_range_runs(root: Path):
+def test_a_long_back_load_is_split_into_bounded_range_runs(root: Path, tick):
     for n in range(MAX_DAYS_PER_RUN + 3):
         write_drop(root, day(n))
     result = tick(root)
@@ -162,7 +173,7 @@ def test_day_ranges_groups_consecutive_days_and_caps_their_length():
     ]
 
 
-def test_missing_landing_root_and_unreadable_cursor(tmp_path: Path, root: Path):
+def test_missing_landing_root_and_unreadable_cursor(tmp_path: Path, root: Path, tick):
     missing = tick(tmp_path / "nowhere")
     assert missing.skip_message == f"The landing root {tmp_path / 'nowhere'} does not exist yet."
     write_drop(root, day(5))
@@ -173,3 +184,86 @@ def test_sensor_defaults():
     assert landing_sensor.default_status == dg.DefaultSensorStatus.RUNNING
     assert landing_sensor.minimum_interval_seconds == 30
     assert landing_sensor.job_name == "daily_job"
+
+
+# What other runs loaded: real in-process runs of the bronze assets record their materializations
+# on the test's instance, into a temp warehouse.
+BRONZE = dg.AssetSelection.tag("layer", "bronze")
+
+
+def load(instance: dg.DagsterInstance, root: Path, first: str, last: str, selection=BRONZE) -> None:
+    """A run of the bronze assets over the days ``first...last``, as ``dagster asset materialize`` does."""
+    resources = resources_for(root, root.parent / "warehouse.duckdb")
+    materialize_range(defs.assets, first, last, resources, instance=instance, selection=selection)
+
+
+def redeliver(folder: Path, keep_times: bool = False) -> None:
+    """Rewrite the drop's orders file with one more row (optionally keeping its modification time)."""
+    orders = folder / "order_table.csv"
+    stat = orders.stat()
+    orders.write_text(orders.read_text() + orders.read_text().splitlines()[-1] + "\n")
+    if keep_times:
+        os.utime(orders, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_the_first_tick_after_a_command_line_load_requests_nothing(root: Path, tick, instance, capfd):
+    folders = [write_drop(root, day(n)) for n in (5, 6, 7)]
+    load(instance, root, day(5), day(7))  # e.g. `python -m ecom_assets.demo`
+    first = tick(root)
+    assert isinstance(first, dg.SensorResult) and first.run_requests == []
+    assert first.skip_reason.skip_message == (
+        f"3 new drop(s) already loaded by other runs: {day(5)}, {day(6)}, {day(7)}."
+    )
+    assert json.loads(first.cursor) == {day(n): fingerprint(f) for n, f in zip((5, 6, 7), folders)}
+    assert (
+        f"Not requesting {day(5)}, {day(6)}, {day(7)}: already loaded (every bronze partition "
+        "materialized by a run that started after the drop's files last changed)."
+    ) in capfd.readouterr().err
+    assert tick(root, first.cursor).skip_message == (
+        f"No new or changed complete drops in {root} (3 day(s) already requested)."
+    )
+    # A day the sensor has seen whose files change is loaded again, even when the copy kept the
+    # old modification time (older than the load).
+    redeliver(folders[1], keep_times=True)
+    assert requests(tick(root, first.cursor)) == [(None, day(3), day(6))]
+
+
+def test_only_days_not_loaded_as_they_are_now_are_requested(root: Path, tick, instance):
+    for n in (5, 6, 7):
+        write_drop(root, day(n))
+    load(instance, root, day(5), day(7))
+    redeliver(root / day(7))  # changed after the load
+    write_drop(root, day(20))  # never loaded
+    result = tick(root)
+    assert requests(result) == [(None, day(4), day(7)), (None, day(17), day(20))]
+    assert sorted(json.loads(result.cursor)) == [day(5), day(6), day(7), day(20)]
+
+
+def test_a_day_loaded_in_part_or_before_its_drop_was_complete_is_requested(
+    root: Path, tick, instance, capfd
+):
+    write_drop(root, day(5))
+    load(instance, root, day(5), day(5), selection=dg.AssetSelection.assets(["bronze", "orders"]))
+    write_drop(root, day(8))
+    write_drop(root, day(9), complete=False)
+    load(instance, root, day(8), day(9))  # every bronze partition, but drop 9 was still incomplete
+    (root / day(9) / SUCCESS_MARKER).write_text("")
+    assert instance.get_materialized_partitions(dg.AssetKey(["bronze", "users"])) == {day(8), day(9)}
+    result = tick(root)
+    assert requests(result) == [(None, day(2), day(9))]  # drops 5 and 9 with their windows, merged
+    assert f"Not requesting {day(8)}: already loaded" in capfd.readouterr().err
+    assert sorted(json.loads(result.cursor)) == [day(5), day(8), day(9)]
+
+
+def test_loaded_days_needs_every_bronze_partition_from_a_run_started_after_the_change(root: Path, instance):
+    write_drop(root, day(5))
+    write_drop(root, day(6))
+    load(instance, root, day(5), day(6))
+    (run,) = instance.get_runs()
+    started = instance.get_run_record_by_id(run.run_id).start_time
+    assert len(BRONZE_KEYS) == len(TABLES) and instance.get_materialized_partitions(BRONZE_KEYS[0]) == {
+        day(5), day(6)}
+    assert loaded_days(instance, {day(5): started - 1, day(6): started}) == {day(5), day(6)}
+    assert loaded_days(instance, {day(5): started + 0.001}) == set()  # changed after the run began
+    assert loaded_days(instance, {day(7): 0.0}) == set()  # never materialized
+    assert loaded_days(instance, {}) == set()

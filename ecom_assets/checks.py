@@ -21,7 +21,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from ecom_assets.warehouse import markdown_table
+from ecom_assets.reporting import markdown_table
 
 if TYPE_CHECKING:
     from ecom_assets.steps import Scope

@@ -145,8 +145,9 @@ def record_restatements(
     ).fetchall()
 
 
-# Per-partition metadata of a daily gold table: the late and corrected rows its day's silver absorbed.
-ABSORBED = f"""SELECT
+# Per-partition metadata of a daily gold table: the late and corrected rows its day's silver absorbed
+# (one row per day of the window that has any; a day without one absorbed nothing).
+ABSORBED = f"""SELECT date,
     coalesce(sum(rows) FILTER (WHERE measure = 'late_rows'), 0) AS late_rows_absorbed,
     coalesce(sum(rows) FILTER (WHERE measure = 'superseded_rows'), 0) AS corrected_rows_absorbed
-FROM (SELECT * FROM {DAY_RESTATEMENTS} WHERE date >= $start AND date < $end)"""
+FROM {DAY_RESTATEMENTS} WHERE date >= $start AND date < $end GROUP BY date"""

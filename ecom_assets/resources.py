@@ -16,8 +16,8 @@ from dagster_duckdb import DuckDBResource
 
 from ecom_assets import settings
 from ecom_assets.connection import held_connection
+from ecom_assets.io_manager import WarehouseIOManager
 from ecom_assets.serving import ServingSnapshot
-from ecom_assets.warehouse import WarehouseIOManager
 
 
 class LandingZone(dg.ConfigurableResource):

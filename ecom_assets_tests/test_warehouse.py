@@ -5,8 +5,9 @@ from datetime import date
 import dagster as dg
 import duckdb
 
+from ecom_assets.io_manager import WarehouseIOManager
 from ecom_assets.partitions import DAILY, SINGLE_RUN
-from ecom_assets.warehouse import TableBuild, WarehouseIOManager, day_windows
+from ecom_assets.warehouse import TableBuild, day_windows
 from ecom_assets_tests.helpers import materialize_range
 
 

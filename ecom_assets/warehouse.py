@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecom_assets.evolution import add_new_columns
+from ecom_assets.evolution import add_new_columns, quote
 from ecom_assets.incremental import Incremental, record_build, runs_of, stale_days
 from ecom_assets.partitions import CHUNK_DAYS
 
@@ -113,6 +113,9 @@ def write_build(conn: duckdb.DuckDBPyConnection, target: str, expr: str | None, 
                 _replace_window(conn, target, expr, part, build)
                 if stale:
                     record_build(conn, build.incremental, part)
+            except _Leak as leak:
+                conn.execute("ROLLBACK").fetchall()
+                raise leak.described(conn) from None
             except BaseException:
                 conn.execute("ROLLBACK").fetchall()
                 raise
@@ -141,24 +144,49 @@ def _replace_window(
         build.after(conn, window)
 
 
+_OUTSIDE = "row outside the partition window"
+
+
 def _insert_query(
     conn: duckdb.DuckDBPyConnection, target: str, sql: str, expr: str | None, window: Window, exists: bool
 ) -> None:
-    """A query is materialized once into a temp table, checked against the window, then inserted."""
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS {sql}", bind_window(sql, window)).fetchall()
-    if expr and window is not None:
-        outside, example = conn.execute(
-            f"SELECT count(*), any_value({expr}) FILTER (WHERE {expr} IS NOT NULL) FROM _stage "
-            f"WHERE NOT coalesce({expr} >= $start AND {expr} < $end, false)",
-            window_params(window),
-        ).fetchall()[0]
-        if outside:
-            raise _outside(target, expr, window, outside, example)
+    """A query's rows go straight into the table, each checked against the window as it passes (a
+    row outside it aborts the statement, and the transaction leaves the table as it was)."""
+    params = bind_window(sql, window)
+    columns = conn.execute(f"DESCRIBE {sql}", params).fetchall()  # binds, does not run
     if not exists:
-        conn.execute(f"CREATE TABLE {target} AS SELECT * FROM _stage WHERE false").fetchall()
-    add_new_columns(conn, target, conn.execute("DESCRIBE _stage").fetchall())
-    conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _stage").fetchall()
-    conn.execute("DROP TABLE _stage").fetchall()
+        defs = ", ".join(f"{quote(c[0])} {c[1]}" for c in columns)
+        conn.execute(f"CREATE TABLE {target} ({defs})").fetchall()
+    add_new_columns(conn, target, columns)
+    if not (expr and window is not None):
+        conn.execute(f"INSERT INTO {target} BY NAME {sql}", params).fetchall()
+        return
+    inside = f"coalesce({expr} >= $start AND {expr} < $end, false)"
+    guard = f"CASE WHEN {inside} THEN true ELSE error('{_OUTSIDE}') END"
+    try:
+        conn.execute(
+            f"INSERT INTO {target} BY NAME SELECT * FROM ({sql}) WHERE {guard}",
+            {**params, **window_params(window)},
+        ).fetchall()
+    except duckdb.InvalidInputException as exc:
+        if _OUTSIDE not in str(exc):
+            raise
+        count = (f"SELECT count(*), any_value({expr}) FILTER (WHERE {expr} IS NOT NULL) FROM ({sql}) "
+                 f"WHERE NOT {inside}")
+        raise _Leak(target, expr, window, count, {**params, **window_params(window)}) from None
+
+
+class _Leak(Exception):
+    """Rows outside the window were produced; described once the transaction is rolled back."""
+
+    def __init__(self, target: str, expr: str, window: tuple[date, date], count_sql: str, params: dict):
+        super().__init__(target)
+        self.target, self.expr, self.window = target, expr, window
+        self.count_sql, self.params = count_sql, params
+
+    def described(self, conn: duckdb.DuckDBPyConnection) -> Exception:
+        outside, example = conn.execute(self.count_sql, self.params).fetchall()[0]
+        return _outside(self.target, self.expr, self.window, outside, example)
 
 
 def _insert_arrow(

@@ -7,6 +7,7 @@ import duckdb
 
 from ecom_assets.io_manager import WarehouseIOManager
 from ecom_assets.partitions import DAILY, SINGLE_RUN
+from ecom_assets.reporting import measure_partitions
 from ecom_assets.warehouse import TableBuild, day_windows
 from ecom_assets_tests.helpers import materialize_range
 
@@ -74,3 +75,20 @@ def test_a_failure_mid_range_never_leaves_a_partition_empty_or_half_written(tmp_
     # the first window committed its replacement; the failed window rolled back to the old rows
     totals = [(n, float(total)) for _, n, total in _table(tmp_path)]
     assert totals == [(2, 10.0), (2, 10.0), (2, 3.3), (2, 3.3)]
+
+
+def test_partition_kpis_are_one_query_and_ratios_of_sums_are_exact_for_any_partition_set():
+    conn = duckdb.connect()
+    rows = "VALUES (DATE '2025-01-01', 1, 2), (DATE '2025-01-02', 3, 2)"
+    conn.execute(f"CREATE TABLE m AS SELECT * FROM ({rows}) AS v(date, orders, sessions)")
+    kpis = {"orders": "SUM(orders)", "conversion_rate": "100.0 * SUM(orders) / NULLIF(SUM(sessions), 0)"}
+    days = {f"2025-01-0{i}": (date(2025, 1, i), date(2025, 1, i + 1)) for i in (1, 2, 3)}
+    per_day = measure_partitions(conn, "m", "date", days, kpis)
+    shown = {k: (m["dagster/row_count"], m.get("orders"), m.get("conversion_rate")) for k, m in per_day.items()
+             }
+    assert shown == {
+        "2025-01-01": (1, 1, 50.0), "2025-01-02": (1, 3, 150.0), "2025-01-03": (0, None, None),
+    }
+    both = measure_partitions(conn, "m", "date", {"both": (date(2025, 1, 1), date(2025, 1, 3))}, kpis)
+    assert (both["both"]["orders"], both["both"]["conversion_rate"]) == (4, 100.0)  # 4 / 4, not 50 or 150
+    assert "| 2025-01-01 | 1 | 2 |" in both["both"]["preview"].value

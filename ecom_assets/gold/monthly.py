@@ -67,9 +67,10 @@ seasonal_sales_analysis = period_asset(
     {
         "revenue": "SUM(revenue)",
         "orders": "SUM(orders)",
-        "mom_growth_pct": "any_value(mom_growth_pct)",
-        "yoy_growth_pct": "any_value(yoy_growth_pct)",
-        "daily_revenue_volatility": "any_value(daily_revenue_volatility)",
+        # one row per month: the month's own figures (over several months, their mean)
+        "mom_growth_pct": "AVG(mom_growth_pct)",
+        "yoy_growth_pct": "AVG(yoy_growth_pct)",
+        "daily_revenue_volatility": "AVG(daily_revenue_volatility)",
     },
 )
 

@@ -92,8 +92,9 @@ assets = [
         kpis={
             "total_revenue": "SUM(total_revenue)",
             "total_orders": "SUM(total_orders)",
-            "conversion_rate": "any_value(conversion_rate)",
-            "avg_order_value": "any_value(avg_order_value)",
+            # ratios of sums: exact for one day and for any set of days
+            "conversion_rate": "100.0 * SUM(total_orders) / NULLIF(SUM(total_sessions), 0)",
+            "avg_order_value": "CAST(SUM(total_revenue) AS DOUBLE) / NULLIF(SUM(total_orders), 0)",
             "new_customers": "SUM(new_customers)",
         },
     ),
@@ -103,7 +104,10 @@ assets = [
         sql=SALES_SUMMARY,
         deps=[dg.AssetKey(["silver", "fact_sales"]), dg.AssetKey(["silver", "returns"])],
         group="sales",
-        kpis={"net_revenue": "SUM(net_revenue)", "return_rate": "any_value(return_rate)"},
+        kpis={
+            "net_revenue": "SUM(net_revenue)",
+            "return_rate": "100.0 * SUM(units_returned) / NULLIF(SUM(units_sold), 0)",
+        },
     ),
     sql_asset(
         layer="gold",

@@ -49,7 +49,8 @@ assets = [
             )
         ],
         group="sales",
-        kpis={"revenue_7d_avg": "any_value(revenue_7d_avg)", "revenue_30d_avg": "any_value(revenue_30d_avg)"},
+        # one row per day: a day's own trailing means (over several days, their mean)
+        kpis={"revenue_7d_avg": "AVG(revenue_7d_avg)", "revenue_30d_avg": "AVG(revenue_30d_avg)"},
     ),
 ]
 

@@ -84,8 +84,8 @@ def test_partition_kpis_are_one_query_and_ratios_of_sums_are_exact_for_any_parti
     kpis = {"orders": "SUM(orders)", "conversion_rate": "100.0 * SUM(orders) / NULLIF(SUM(sessions), 0)"}
     days = {f"2025-01-0{i}": (date(2025, 1, i), date(2025, 1, i + 1)) for i in (1, 2, 3)}
     per_day = measure_partitions(conn, "m", "date", days, kpis)
-    shown = {k: (m["dagster/row_count"], m.get("orders"), m.get("conversion_rate")) for k, m in per_day.items()
-             }
+    shown = {day: (m["dagster/row_count"], m.get("orders"), m.get("conversion_rate"))
+             for day, m in per_day.items()}
     assert shown == {
         "2025-01-01": (1, 1, 50.0), "2025-01-02": (1, 3, 150.0), "2025-01-03": (0, None, None),
     }

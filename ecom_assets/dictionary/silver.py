@@ -7,13 +7,13 @@ column meanings are the landing files' (``dictionary.bronze.landing_column``), w
 from __future__ import annotations
 
 from ecom_assets import schema
+from ecom_assets.business_rules import PAID_SOCIAL_SOURCES, SEARCH_ENGINES, SOCIAL_HOSTS, SOCIAL_SITES
 from ecom_assets.dictionary.bronze import landing_column
 from ecom_assets.dictionary.model import MONEY, SECONDS, UTC, Column, Table, typed_table
 from ecom_assets.schema import QUARANTINE_REASONS, RESTATEMENT_DAYS
 from ecom_assets.silver.contract import DIMS_AND_FACTS, QUARANTINE, typed_columns
 from ecom_assets.silver.dimensions import LOW_STOCK_MAX
 from ecom_assets.silver.facts import LOOKBACK_DAYS as RETURN_LOOKBACK_DAYS
-from ecom_assets.silver.rules import PAID_SOCIAL_SOURCES, SEARCH_ENGINES, SOCIAL_HOSTS, SOCIAL_SITES
 
 C = Column
 

@@ -6,10 +6,10 @@ distinct products; an order is counted once per product however many lines or un
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import Claim, bounded, claim_checks, unique_key
 from ecom_assets.gold.common import pct, ratio
 from ecom_assets.gold.periodic import period_asset, silver_deps
-from ecom_assets.silver.facts import VALID
 
 WINDOW_DAYS = 90
 MIN_ORDERS = 3

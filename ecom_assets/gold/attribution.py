@@ -13,9 +13,9 @@ days) reads its days plus 31.
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import Claim, claim_checks
 from ecom_assets.gold.common import ratio
-from ecom_assets.silver.facts import VALID
 from ecom_assets.sql_asset import sql_asset
 
 GROUP = "marketing"

@@ -6,8 +6,8 @@ Checks are claims of ``ecom_assets.checks``; the valid-order rule is ``ecom_asse
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import Claim, matches_per_day
-from ecom_assets.silver.facts import VALID
 
 
 def days(start: str = "$start", end: str = "$end") -> str:

@@ -6,33 +6,10 @@ nothing after it, so re-running an old week after newer days have landed gives
 the same rows. ``cohort_analysis`` lives in ``customer_cohorts`` (exported here).
 """
 
+from ecom_assets.business_rules import ACTIVITY_STATUSES, RFM_SEGMENTS, VALID, VALUE_SEGMENTS, value_segment
 from ecom_assets.checks import Claim, accepted_values, bounded, claim_checks, unique_key
 from ecom_assets.gold import customer_cohorts
 from ecom_assets.gold.periodic import ALL_HISTORY_WEEKS, VALID_ORDERS, period_asset, silver_deps
-from ecom_assets.silver.facts import VALID
-
-# rfm_segment values → the KPI key counting the week's customers in it.
-RFM_SEGMENTS = {
-    "Champion": "champions",
-    "Loyal": "loyal",
-    "New": "new",
-    "Promising": "promising",
-    "Big Spender": "big_spenders",
-    "At Risk": "at_risk",
-    "Lost": "lost",
-    "Hibernating": "hibernating",
-}
-VALUE_SEGMENTS = ("High Value", "Medium Value", "Low Value")
-# value_segment: historic_clv (revenue − refunds) at least this much, first match wins, else Low Value.
-VALUE_SEGMENT_FLOORS = (("High Value", 1000), ("Medium Value", 200))
-
-
-def value_segment(clv: str) -> str:
-    """SQL of the value segment of a historic CLV (the one definition, also used by the daily tables)."""
-    whens = " ".join(f"WHEN {clv} >= {floor} THEN '{name}'" for name, floor in VALUE_SEGMENT_FLOORS)
-    return f"CASE {whens} ELSE 'Low Value' END"
-
-ACTIVITY_STATUSES = ("Active", "Lapsing", "Dormant", "Inactive")
 
 USER_LIFETIME_SQL = f"""
 WITH {VALID_ORDERS},

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
+from ecom_assets.business_rules import ACTIVITY_STATUSES, VALUE_SEGMENTS
 from ecom_assets.checks import Claim, accepted_values, claim_checks, unique_key
 from ecom_assets.gold.common import gold_key
-from ecom_assets.gold.customer import ACTIVITY_STATUSES, VALUE_SEGMENTS
 from ecom_assets.gold.periodic import ALL_HISTORY_WEEKS, period_asset, silver_deps
 
 DIVERSITY = ("Single Category", "Few Categories", "Diverse")

@@ -7,10 +7,9 @@ campaign tables aggregate it, so their sessions, conversions and revenue agree b
 import dagster as dg
 import duckdb
 
+from ecom_assets.business_rules import VALID, channel
 from ecom_assets.checks import bounded, claim_checks, matches_per_day
 from ecom_assets.gold.common import SESSION_COLUMNS, gold_key, pct, ratio, session_orders
-from ecom_assets.silver.facts import VALID
-from ecom_assets.silver.rules import channel
 from ecom_assets.sql_asset import sql_asset
 from ecom_assets.steps import CustomCheck
 from ecom_assets.warehouse import Window, table_exists, window_params

@@ -7,11 +7,11 @@ daily partition are unknown (NULL), never 0.
 
 from datetime import date
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import Claim, claim_checks, unique_key
 from ecom_assets.gold import monthly_products
 from ecom_assets.gold.periodic import TWELVE_MONTHS_BACK, period_asset, silver_deps
 from ecom_assets.partitions import DAILY
-from ecom_assets.silver.facts import VALID
 
 
 def seasonal_sql(first_day: date) -> str:

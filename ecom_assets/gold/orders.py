@@ -2,9 +2,9 @@
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import bounded, claim_checks
 from ecom_assets.gold.common import matches_daily_business_metrics, pct, ratio
-from ecom_assets.silver.facts import VALID
 from ecom_assets.sql_asset import sql_asset
 
 ORDERS = dg.AssetKey(["silver", "orders"])

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.partitions import MONTHLY, WEEKLY
-from ecom_assets.silver.facts import VALID
 from ecom_assets.sql_asset import sql_asset
 
 # "Every daily partition up to the period's end". For a weekly/monthly → daily mapping the

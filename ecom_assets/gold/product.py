@@ -2,9 +2,10 @@
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import bounded, claim_checks, matches_per_day
 from ecom_assets.gold.common import pct
-from ecom_assets.silver.facts import VALID, VALID_LINE_ITEM_REVENUE
+from ecom_assets.silver.facts import VALID_LINE_ITEM_REVENUE
 from ecom_assets.sql_asset import sql_asset
 
 PRODUCT_PERFORMANCE_DAILY = f"""

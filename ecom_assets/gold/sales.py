@@ -2,11 +2,12 @@
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import bounded, claim_checks, matches_per_day
 from ecom_assets.gold.common import days, matches_daily_business_metrics, pct, ratio
 from ecom_assets.meta import provisional
 from ecom_assets.schema import RESTATEMENT_DAYS
-from ecom_assets.silver.facts import VALID, VALID_LINE_ITEM_REVENUE
+from ecom_assets.silver.facts import VALID_LINE_ITEM_REVENUE
 from ecom_assets.silver.tables import restatement_deps
 from ecom_assets.sql_asset import sql_asset
 

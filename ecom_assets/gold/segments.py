@@ -11,10 +11,9 @@ window (7 days), never once per day.
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID, VALUE_SEGMENTS, value_segment
 from ecom_assets.checks import accepted_values, claim_checks, matches_per_day, unique_key
 from ecom_assets.gold.common import gold_key, pct
-from ecom_assets.gold.customer import VALUE_SEGMENTS, value_segment
-from ecom_assets.silver.facts import VALID
 from ecom_assets.sql_asset import sql_asset
 
 CUSTOMER_SEGMENTS = (*VALUE_SEGMENTS, "New")

@@ -4,9 +4,9 @@ sessions, orders and revenue agree with the marketing tables by construction."""
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import bounded, claim_checks, matches_per_day, unique_key
 from ecom_assets.gold.common import gold_key, matches_daily_business_metrics, pct, ratio
-from ecom_assets.silver.facts import VALID
 from ecom_assets.sql_asset import sql_asset
 
 ATTRIBUTION, ORDERS = gold_key("session_attribution"), dg.AssetKey(["silver", "orders"])

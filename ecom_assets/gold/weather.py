@@ -3,10 +3,10 @@ correlation of revenue with temperature and rain (the Kimball seed's external co
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import Claim, bounded, claim_checks, unique_key
 from ecom_assets.gold.common import gold_key
 from ecom_assets.gold.periodic import period_asset
-from ecom_assets.silver.facts import VALID
 from ecom_assets.sql_asset import sql_asset
 
 RAINY_MM = 1  # a rainy day has more than this precipitation

@@ -2,13 +2,13 @@
 
 import dagster as dg
 
+from ecom_assets.business_rules import VALID
 from ecom_assets.checks import WARN, Claim, claim_checks, matches_per_day, unique_key
 from ecom_assets.silver.dimensions import DIM_PRODUCT, SILVER
 from ecom_assets.sql_asset import sql_asset
 
 LOOKBACK_DAYS = 60  # a return refers to an order placed at most 60 days before it (landing contract)
 # Valid orders: order_status is not `cancelled` (a NULL status is not cancelled, so it counts).
-VALID = "order_status IS DISTINCT FROM 'cancelled'"
 
 
 def silver_key(name: str) -> dg.AssetKey:

@@ -28,6 +28,7 @@ restatement window (``silver.tables.classify_sql``):
 
 from collections.abc import Callable
 
+from ecom_assets.business_rules import channel
 from ecom_assets.partitions import TIMEZONE
 from ecom_assets.schema import (
     BOOL,
@@ -41,11 +42,6 @@ from ecom_assets.schema import (
     Table,
 )
 from ecom_assets.settings import start_date
-
-SEARCH_ENGINES = ("google", "bing", "duckduckgo", "yahoo", "baidu", "yandex")
-SOCIAL_SITES = ("facebook", "instagram", "tiktok", "twitter", "linkedin", "pinterest", "reddit", "youtube")
-SOCIAL_HOSTS = ("x.com",)  # a whole domain: a bare "x" label would match far too much
-PAID_SOCIAL_SOURCES = ("facebook", "instagram", "tiktok", "twitter", "linkedin", "pinterest")
 
 _WHITESPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
 _TS = r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-](0\d|1[0-4])(:?[0-5]\d)?)"
@@ -172,41 +168,6 @@ def mask_ips(expr: str) -> str:
     v4 = rf"regexp_replace({expr}, '(\d{{1,3}}\.\d{{1,3}}\.\d{{1,3}}\.)\d{{1,3}}', '\10', 'g')"
     v6 = r"[0-9A-Fa-f:]*::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){3,7}(:[0-9.]+)?"
     return f"regexp_replace({v4}, '{v6}', '<ipv6>', 'g')"
-
-
-def referrer_host(expr: str) -> str:
-    """The host of a referrer URL (scheme optional), lower case, without ``www.``; NULL if none."""
-    host = rf"regexp_extract(lower({expr}), '^(?:[a-z][a-z0-9+.-]*://)?(?:[^/?#@]*@)?([^/?#:]+)', 1)"
-    return rf"NULLIF(regexp_replace({host}, '^www\.', ''), '')"
-
-
-def host_is(host: str, names: tuple[str, ...], domains: tuple[str, ...] = ()) -> str:
-    """Whether ``host``'s registrable name is one of ``names``: the name, an optional 2–3 letter
-    second level and a TLD end the host (``google.com``, ``news.google.co.uk``, ``m.facebook.com``;
-    an approximation of the public-suffix list). ``domains`` match whole (``x.com``, ``m.x.com``)."""
-    alternatives = [rf"({'|'.join(names)})(\.[a-z]{{2,3}})?\.[a-z]{{2,}}"]
-    alternatives += [d.replace(".", r"\.") for d in domains]
-    return rf"coalesce(regexp_matches({host}, '(^|\.)({'|'.join(alternatives)})$'), false)"
-
-
-def channel(medium: str, source: str, referrer: str) -> str:
-    """The session's channel (metrics.md "Channel"): the first rule that matches wins.
-
-    ``medium``/``source`` are lower-cased; ``referrer`` is trimmed, NULL when empty.
-    """
-    host = referrer_host(referrer)
-    return f"""CASE
-        WHEN {medium} IN ('paid_social', 'paidsocial')
-          OR ({medium} IN ('cpc', 'ppc') AND {source} IN ({in_list(PAID_SOCIAL_SOURCES)})) THEN 'Paid Social'
-        WHEN {medium} IN ('cpc', 'ppc', 'paidsearch') THEN 'Paid Search'
-        WHEN {medium} = 'email' THEN 'Email'
-        WHEN {medium} = 'affiliate' THEN 'Affiliates'
-        WHEN {medium} IN ('social', 'social-network') THEN 'Organic Social'
-        WHEN {host_is(host, SEARCH_ENGINES)} THEN 'Organic Search'
-        WHEN {host_is(host, SOCIAL_SITES, SOCIAL_HOSTS)} THEN 'Organic Social'
-        WHEN {referrer} IS NOT NULL THEN 'Referral'
-        ELSE 'Direct'
-    END"""
 
 
 def derived(table: Table) -> dict[str, str]:

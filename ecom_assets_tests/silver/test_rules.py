@@ -6,8 +6,9 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from ecom_assets.business_rules import channel, referrer_host
 from ecom_assets.schema import BOOL, DATE, DECIMAL, INT, TIMESTAMP, Column
-from ecom_assets.silver.rules import channel, clean, ip_prefix, mask_ips, referrer_host, typed
+from ecom_assets.silver.rules import clean, ip_prefix, mask_ips, typed
 
 
 def value(expr, text, conn=None):

@@ -1,6 +1,7 @@
 """Gold tables of the customer domain: lifetime metrics with RFM, cohorts, segmentation, predicted
 lifetime value and subscriptions."""
 
+from ecom_assets.business_rules import VALUE_SEGMENT_FLOORS
 from ecom_assets.dictionary.gold.common import (
     AS_OF_DATE,
     DATE,
@@ -18,7 +19,6 @@ from ecom_assets.dictionary.gold.common import (
     text,
 )
 from ecom_assets.dictionary.model import DAYS
-from ecom_assets.gold.customer import VALUE_SEGMENT_FLOORS
 from ecom_assets.gold.customer_value import HORIZON_DAYS
 
 _FLOORS = ", ".join(f"{name} ≥ {floor}" for name, floor in VALUE_SEGMENT_FLOORS)

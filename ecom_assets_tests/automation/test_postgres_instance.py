@@ -11,9 +11,6 @@ table, and the warehouse must hold every generated row of the four days.
 import csv
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import date
@@ -27,14 +24,13 @@ import yaml
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
 from ecom_assets.generate import generate
+from ecom_assets_tests.automation.overlap import run_while_the_pool_is_held, step_intervals
 from ecom_assets_tests.pg_server import PostgresServer, postgres_server
 
 pytestmark = pytest.mark.postgres
 
 REPO = Path(__file__).resolve().parents[2]
 PROFILE = REPO / "deploy" / "postgres" / "dagster.yaml"
-DAGSTER = Path(sys.executable).parent / "dagster"
-BLOCKED = "Step blocked by limit for pool duckdb"
 SELECTION = "bronze/sessions,bronze/users,silver/sessions,silver/users"
 DAYS = ["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"]
 RANGES = ["2025-01-01...2025-01-02", "2025-01-03...2025-01-04"]  # one run each, started together
@@ -67,7 +63,7 @@ def test_profile_repeats_the_repo_settings_and_stores_everything_in_postgres(pg_
     assert isinstance(pg_instance.event_log_storage, PostgresEventLogStorage)
     assert isinstance(pg_instance.schedule_storage, PostgresScheduleStorage)
     pools = pg_instance.get_concurrency_config().pool_config
-    assert (pools.default_pool_limit, pools.pool_granularity.value) == (1, "op")
+    assert (pools.default_pool_limit, pools.pool_granularity.value) == (1, "run")
 
 
 def _csv_rows(raw: Path, file_name: str) -> list[tuple[str, int]]:
@@ -80,25 +76,6 @@ def _csv_rows(raw: Path, file_name: str) -> list[tuple[str, int]]:
 
 def _events(instance: dg.DagsterInstance, run_id: str) -> list[dg.EventLogEntry]:
     return [e for e in instance.all_logs(run_id) if e.dagster_event is not None]
-
-
-def _blocked_runs(instance: dg.DagsterInstance) -> set[str]:
-    return {
-        run.run_id
-        for run in instance.get_runs()
-        if any(BLOCKED in (e.message or "") for e in instance.all_logs(run.run_id))
-    }
-
-
-def _step_intervals(instance: dg.DagsterInstance, run_id: str) -> list[tuple[float, float]]:
-    starts: dict[str, float] = {}
-    intervals = []
-    for event in _events(instance, run_id):
-        if event.dagster_event_type == dg.DagsterEventType.STEP_START:
-            starts[event.step_key] = event.timestamp
-        elif event.dagster_event_type == dg.DagsterEventType.STEP_SUCCESS:
-            intervals.append((starts[event.step_key], event.timestamp))
-    return intervals
 
 
 def _run_interval(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float]:
@@ -118,39 +95,17 @@ def test_two_range_runs_on_a_postgres_instance_queue_on_the_duckdb_pool(
         "ECOM_WAREHOUSE": str(warehouse),
         "ECOM_START_DATE": DAYS[0],
     }
-    storage = pg_instance.event_log_storage
-    storage.initialize_concurrency_limit_to_default("duckdb")
-    assert storage.get_concurrency_info("duckdb").slot_count == 1
-    storage.claim_concurrency_slot("duckdb", "test-holder", "holder-step")  # the one slot is taken
-
-    procs = []
-    for n, days in enumerate(RANGES):
-        cmd = [str(DAGSTER), "asset", "materialize", "-m", "ecom_assets.definitions"]
-        cmd += ["--select", SELECTION, "--partition-range", days]
-        log = (tmp_path / f"run{n}.log").open("w")
-        procs.append((subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT), log))
-    try:
-        deadline = time.monotonic() + 120
-        while len(_blocked_runs(pg_instance)) < 2 and time.monotonic() < deadline:
-            assert all(p.poll() is None for p, _ in procs), "a run ended while the pool slot was held"
-            time.sleep(0.5)
-        assert len(_blocked_runs(pg_instance)) == 2, "both runs should be waiting for the duckdb pool"
-    finally:
-        storage.free_concurrency_slots_for_run("test-holder")
-        for proc, log in procs:
-            proc.wait(timeout=300)
-            log.close()
-    for n, (proc, _) in enumerate(procs):
-        assert proc.returncode == 0, (tmp_path / f"run{n}.log").read_text()[-3000:]
+    run_while_the_pool_is_held(pg_instance, env, SELECTION, RANGES, tmp_path, timeout=120)
 
     runs = pg_instance.get_runs()
     assert [r.status for r in runs] == [dg.DagsterRunStatus.SUCCESS] * 2
     (a_start, a_end), (b_start, b_end) = (_run_interval(pg_instance, r.run_id) for r in runs)
     assert a_start < b_end and b_start < a_end  # the runs were in flight at the same time ...
-    a, b = (_step_intervals(pg_instance, r.run_id) for r in runs)
-    assert len(a) == len(b) == 6  # each run: four asset steps and the two silver tables' check steps
-    # ... but their steps took turns on the one DuckDB writer slot
-    assert all(a_end <= b_start or b_end <= a_start for a_start, a_end in a for b_start, b_end in b)
+    a, b = (step_intervals(pg_instance, r.run_id) for r in runs)
+    assert len(a) == len(b) == 2  # each run: the bronze step and the silver step (with its checks)
+    # ... but they took turns on the one DuckDB writer slot: one run's steps, then the other's
+    (first, second) = sorted([a, b])
+    assert max(end for _, end in first) <= min(start for start, _ in second)
 
     with closing(psycopg2.connect(pg.url)) as pg_conn, pg_conn.cursor() as cur:  # events are PostgreSQL rows
         cur.execute("SELECT run_id, count(*) FROM event_logs WHERE run_id <> '' GROUP BY run_id")

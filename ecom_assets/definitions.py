@@ -4,6 +4,7 @@ import os
 
 import dagster as dg
 
+import ecom_assets.instance_storage  # noqa: F401  (SQLite instance storage: write-ahead log, see there)
 from ecom_assets import automation, bronze, dictionary, gold, serving, silver, upkeep
 from ecom_assets.automation.executor import recovering_in_process_executor
 from ecom_assets.resources import build_resources

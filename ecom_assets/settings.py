@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_START_DATE = "2025-01-01"
-DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1536MB"  # with Python and Dagster, a run stays under 2 GiB
 DEFAULT_TIMEZONE = "UTC"
 
 

@@ -54,6 +54,7 @@ class Claim:
     severity: dg.AssetCheckSeverity = ERROR
     reads: Sequence[str] = ()  # other tables the query reads: the check runs after them
     unit: str = "row"  # what one failing row stands for
+    look_back_days: int = 0  # days before the run's window the query reads of other tables
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reads", tuple(self.reads))
@@ -79,7 +80,7 @@ class Claim:
             return self.failing, {"days": scope.days}
         if scope.window is None:
             return self.failing, {}
-        back = max([int(n) for n in _LOOK_BACK.findall(self.failing)] + [0])
+        back = max([int(n) for n in _LOOK_BACK.findall(self.failing)] + [self.look_back_days])
 
         def window_of(match: re.Match) -> str:
             name = match.group(0)

@@ -15,6 +15,7 @@ history. A failed blocking check stops the tables downstream of its table in the
 do not run either.
 """
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -91,28 +92,29 @@ UNREADABLE_TAG = "ecom/unreadable_drops"
 
 
 def report_unreadable(context: dg.AssetExecutionContext, unreadable: dict[date, str]) -> None:
-    """Add the days of drops that could not be read to the run's tag (see :func:`fail_if_unreadable`)."""
+    """Add the drops that could not be read, and why, to the run's tag (see :func:`fail_if_unreadable`)."""
     if not unreadable:
         return
     run = context.instance.get_run_by_id(context.run_id)
-    known = set(filter(None, run.tags.get(UNREADABLE_TAG, "").split(","))) if run else set()
-    days = sorted(known | {d.isoformat() for d in unreadable})
-    context.instance.add_run_tags(context.run_id, {UNREADABLE_TAG: ",".join(days)})
+    known = json.loads(run.tags.get(UNREADABLE_TAG, "{}")) if run else {}
+    for day, reason in unreadable.items():
+        known.setdefault(day.isoformat(), []).append(reason)
+    context.instance.add_run_tags(context.run_id, {UNREADABLE_TAG: json.dumps(known, sort_keys=True)})
 
 
 def fail_if_unreadable(context: dg.AssetExecutionContext, layer: str) -> None:
     """The last layer's step of a run fails, once its work is done, if a drop could not be read:
     the other days are loaded and materialized, and the run fails naming the bad days."""
     run = context.instance.get_run_by_id(context.run_id)
-    bad = run.tags.get(UNREADABLE_TAG) if run else None
-    selection = context.run.asset_selection or None  # None or empty: every asset of the job
+    bad = json.loads(run.tags.get(UNREADABLE_TAG, "{}")) if run else {}
     later = LAYERS[LAYERS.index(layer) + 1 :]
-    if not bad or (selection is None and layer != "gold") or any(k.path[0] in later for k in selection or ()):
+    steps_of_the_run = [node.name for node in context.job_def.all_node_defs]
+    if not bad or any(name.split("_")[0] in later for name in steps_of_the_run):
         return
+    reasons = "; ".join(f"{day}: {' / '.join(why)}" for day, why in sorted(bad.items()))
     raise dg.Failure(
-        description=f"Drops that could not be read were not loaded (see the bronze step's log): {bad}; "
-        "every other day was loaded.",
-        metadata={"unreadable_days": bad},
+        description=f"Drops that could not be read were not loaded, every other day was: {reasons}",
+        metadata={"unreadable_days": ", ".join(sorted(bad))},
     )
 # Every table built by an engine step, by warehouse name: how its partitions are cut.
 PARTITION_EXPRS: dict[str, str] = {}

@@ -123,7 +123,8 @@ def test_a_failing_day_leaves_the_previous_load_intact(tmp_path):
     resources = resources_for(raw, warehouse)
     sessions_only = [a for a in BRONZE_ASSETS if a.key.path[-1] == "sessions"]
     materialize_range(sessions_only, "2025-01-01", "2025-01-02", resources)
-    # day 1 now has 3 rows, day 2 lost a required column: the whole range run fails atomically
+    # day 1 now has 3 rows, day 2 lost a required column: day 1 loads, day 2 keeps its last load,
+    # and the run fails naming day 2's file and column
     write_drop(raw, "2025-01-01", {"sessions": [_session(i, "2025-01-01") for i in range(3)]})
     _write(raw / "2025-01-02" / "session_table.csv", "user_id,time\nu1,2025-01-02T00:00:00Z\n")
     result = materialize_range(sessions_only, "2025-01-01", "2025-01-02", resources, raise_on_error=False)
@@ -131,7 +132,7 @@ def test_a_failing_day_leaves_the_previous_load_intact(tmp_path):
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert "2025-01-02/session_table.csv" in failure.step_failure_data.error.to_string()
     assert "session_id" in failure.step_failure_data.error.to_string()
-    assert _counts(warehouse, "sessions") == {"2025-01-01": 2, "2025-01-02": 2}
+    assert _counts(warehouse, "sessions") == {"2025-01-01": 3, "2025-01-02": 2}
 
 
 def test_incomplete_drop_and_missing_required_file_are_refused(tmp_path):

@@ -77,5 +77,6 @@ asset_checks = claim_checks(
         FROM gold.daily_revenue AS r
         WHERE days_expected <> days_found""",
         reads=["gold.daily_business_metrics"],
+        look_back_days=LOOK_BACK_DAYS,
     ),
 )

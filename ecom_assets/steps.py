@@ -275,11 +275,6 @@ def engine_steps(
     return [*steps, *passthrough], standalone
 
 
-def skippable(spec: dg.AssetSpec) -> dg.AssetSpec:
-    """A spec whose table a step may skip (after a failed blocking check upstream)."""
-    return spec.replace_attributes(skippable=True)
-
-
 @dataclass(frozen=True)
 class CustomCheck:
     """A check written as Python: ``evaluate(conn, window)`` over the run's window (None = all)."""

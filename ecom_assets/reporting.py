@@ -87,7 +87,7 @@ def measure_partitions(
             _named(out[key], names, by_day.get(key, [0] * len(names)))
     cur = conn.execute(
         f"SELECT _pkey, t.* FROM {rows_of} QUALIFY row_number() OVER (PARTITION BY _pkey) <= {PREVIEW_ROWS}",
-        {k: params[k] for k in ("keys", "starts", "ends", "low", "high")},
+        params,
     )
     columns = [d[0] for d in cur.description][1:]
     previews: dict[str, list] = defaultdict(list)

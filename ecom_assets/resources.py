@@ -7,7 +7,7 @@ that decides where the landing zone and the warehouse are.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -55,9 +55,6 @@ class Warehouse(DuckDBResource):
         config = {"custom_user_agent": "dagster", **self.connection_config}
         with held_connection(self.database, config) as conn:
             yield conn
-
-    def connection(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return self.get_connection()
 
 
 def warehouse_resources(database: str) -> dict[str, object]:

@@ -84,7 +84,6 @@ def sql_asset(
         kinds={"duckdb", "sql"},
         owners=[OWNER],
         automation_condition=automation_condition,
-        skippable=True,
         **extra,
     )
     return TableAsset(spec, build, partitions_def, sql)

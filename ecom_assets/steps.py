@@ -31,10 +31,9 @@ from ecom_assets.warehouse import TableBuild, Window
 
 @dataclass(frozen=True)
 class StepResources:
-    """What a table's build may use: the landing zone (bronze) and the warehouse."""
+    """What a table's build may use besides the warehouse connection: the landing zone (bronze)."""
 
-    landing: Any  # ecom_assets.resources.LandingZone
-    warehouse: Any  # ecom_assets.resources.Warehouse
+    landing: Any  # ecom_assets.resources.LandingZone, None outside the bronze step
 
 
 @dataclass(frozen=True)
@@ -116,6 +115,8 @@ def fail_if_unreadable(context: dg.AssetExecutionContext, layer: str) -> None:
         description=f"Drops that could not be read were not loaded, every other day was: {reasons}",
         metadata={"unreadable_days": ", ".join(sorted(bad))},
     )
+
+
 # Every table built by an engine step, by warehouse name: how its partitions are cut.
 PARTITION_EXPRS: dict[str, str] = {}
 
@@ -227,11 +228,11 @@ def engine_step(
     )
     def _step(context: dg.AssetExecutionContext) -> Iterator:
         warehouse = context.resources.warehouse
-        resources = StepResources(context.resources.landing if reads_landing else None, warehouse)
+        resources = StepResources(context.resources.landing if reads_landing else None)
         selected, selected_checks = context.selected_asset_keys, context.selected_asset_check_keys
         scope = Scope(run_window(context, partitions_def), PARTITION_EXPRS, partitions_def == DAILY)
         stopped: set[dg.AssetKey] = set()
-        with warehouse.connection() as conn:  # held for the step: every write shares it
+        with warehouse.get_connection() as conn:  # held for the step: every write shares it
             for key in order:
                 if key not in selected:
                     continue

@@ -29,7 +29,6 @@ Window = tuple[date, date] | None  # [start, end) in days; None = the whole tabl
 Produce = Callable[[duckdb.DuckDBPyConnection, Window], "str | pa.Table | pa.RecordBatchReader"]
 
 
-
 @dataclass(frozen=True)
 class TableBuild:
     """How an asset's rows are produced: ``produce(conn, window)`` per window.
@@ -245,5 +244,3 @@ def _outside(target: str, expr: str, window: tuple[date, date], count: object, e
         f"{target}: {count} row(s) have {expr} outside the window [{window[0]}, {window[1]}) "
         f"(e.g. {example}); an asset must only emit rows of the partitions it materializes."
     )
-
-

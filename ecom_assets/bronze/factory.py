@@ -42,7 +42,6 @@ def bronze_asset(table: Table) -> TableAsset:
         tags={"layer": "bronze", "cadence": "daily"},
         kinds={"duckdb", "csv"},
         owners=[OWNER],
-        skippable=True,
     )
 
     def build(context: dg.AssetExecutionContext, resources: StepResources) -> TableBuild:

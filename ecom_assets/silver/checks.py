@@ -7,12 +7,10 @@ references, and row conservation per drop (a drop's bronze rows = its rows in si
 their event day, + its quarantined rows), evaluated for the drops of the run.
 """
 
-from datetime import date
 
 import dagster as dg
-import duckdb
 
-from ecom_assets.checks import ERROR, WARN, Claim, claim_result, evaluate
+from ecom_assets.checks import ERROR, WARN, Claim
 from ecom_assets.schema import RESTATEMENT_DAYS, TABLES, Table
 from ecom_assets.silver.rules import ident, in_list, literal
 
@@ -200,15 +198,6 @@ SELECT 'drop ' || strftime(drop_date, '%Y-%m-%d') || ': bronze=' || coalesce(b.n
        || coalesce(s.n, 0) || ', quarantine=' || coalesce(q.n, 0) AS example
 FROM drops LEFT JOIN b USING (drop_date) LEFT JOIN s USING (drop_date) LEFT JOIN q USING (drop_date)
 WHERE coalesce(b.n, 0) <> coalesce(s.n, 0) + coalesce(q.n, 0)"""
-
-
-def result(conn: duckdb.DuckDBPyConnection, claim: Claim, days: list[date]) -> dg.AssetCheckResult:
-    """A claim's result; a per-day claim looks at ``days`` only (none yet: nothing to account for)."""
-    if "$days" not in claim.failing:
-        return evaluate(conn, claim)
-    if not days:  # nothing materialized yet: no table to read
-        return claim_result(claim, 0, [], days_evaluated=0)
-    return evaluate(conn, claim, {"days": days}, days_evaluated=len(days))
 
 
 asset_checks = [c for t in TABLES for c in claims(t)]

@@ -2,7 +2,7 @@
 
 import csv
 import shutil
-from datetime import date
+from datetime import date, timedelta
 
 import dagster as dg
 import duckdb
@@ -15,6 +15,7 @@ from ecom_assets.schema import SUCCESS_MARKER, TABLES, TABLES_BY_NAME
 from ecom_assets.silver import checks, quarantine, tables
 from ecom_assets.silver.checks import CORE_DAILY_TABLES, QUARANTINE_KEY, claims
 from ecom_assets.silver.contract import QUARANTINE_REASONS
+from ecom_assets.steps import PARTITION_EXPRS, Scope
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
 from ecom_assets_tests.silver import DAY, bronze_db
 
@@ -26,8 +27,10 @@ def claim(table, name):
 
 
 def evaluate(conn, claim, days):
-    """(failure count, example texts) as the claim's check reports them."""
-    result = checks.result(conn, claim, days)
+    """(failure count, example texts) as the claim's check reports them, on a run of ``days``
+    (consecutive; none: the check of its own, over every day the table holds)."""
+    window = (min(days), max(days) + timedelta(days=1)) if days else None
+    result = claim.run(conn, Scope(window, PARTITION_EXPRS, daily=True))
     count = result.metadata[f"failing_{claim.unit}s"].value
     return count, result.metadata["examples"].value.splitlines() if count else []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import dagster as dg
 import duckdb
@@ -35,6 +36,11 @@ def silver_db(tables: Mapping[str, Iterable[Mapping]], conn: duckdb.DuckDBPyConn
             quoted = ", ".join(f'"{n}"' for n in names)
             conn.execute(f"INSERT INTO silver.{name} ({quoted}) VALUES ({placeholders})", list(row.values()))
     return conn
+
+
+def table_defs(*modules: ModuleType) -> list:
+    """The tables of gold table modules (``ecom_assets.gold.<domain>.<table>``) and their checks."""
+    return [item for m in modules for item in (m.asset, *m.asset_checks)]
 
 
 def resources_for(raw_dir: Path | str, warehouse: Path | str) -> dict[str, object]:

@@ -1,13 +1,21 @@
-"""Shared pieces of the gold modules: day spines, ratios, asset keys, the session grain and the
-reconciliation with daily_business_metrics.
+"""Shared pieces of the gold tables: day spines, ratios, asset keys, the first day and all history,
+the session grain and the reconciliations with daily_business_metrics and with silver row counts.
 
-Checks are claims of ``ecom_assets.checks``; the valid-order rule is ``ecom_assets.silver.facts.VALID``.
+Checks are claims of ``ecom_assets.checks``; the valid-order rule is ``ecom_assets.business_rules.VALID``.
 """
 
 import dagster as dg
 
 from ecom_assets.business_rules import VALID
 from ecom_assets.checks import Claim, matches_per_day
+from ecom_assets.partitions import DAILY
+
+# The first daily partition as a SQL date: look-backs never reach before it.
+FIRST_DAY = f"DATE '{DAILY.start.date().isoformat()}'"
+# "Every daily partition up to the day": Dagster clamps the start at the first partition.
+ALL_HISTORY_DAYS = dg.TimeWindowPartitionMapping(
+    start_offset=-20 * 366, allow_nonexistent_upstream_partitions=True
+)
 
 
 def days(start: str = "$start", end: str = "$end") -> str:
@@ -29,6 +37,7 @@ def pct(numerator: str, denominator: str) -> str:
 
 
 def gold_key(name: str) -> dg.AssetKey:
+    """The asset key of ``gold.<name>``."""
     return dg.AssetKey(["gold", name])
 
 
@@ -62,4 +71,16 @@ def matches_daily_business_metrics(
         (label, column),
         expected_missing_is_zero=False,
         reads=["gold.daily_business_metrics"],
+    )
+
+
+def matches_silver_rows(table: str, column: str, silver_table: str) -> Claim:
+    """Per day, the sum of gold.<table>.<column> equals the number of rows of silver.<silver_table>."""
+    return matches_per_day(
+        f"gold.{table}",
+        f"{column}_match_silver_{silver_table}",
+        f"Per day, the sum of {column} equals the number of rows of silver.{silver_table}.",
+        f"SELECT date, sum({column}) AS value FROM gold.{table} GROUP BY date",
+        f"SELECT date, count(*) AS value FROM silver.{silver_table} GROUP BY date",
+        (f"gold_{column}", f"silver_{silver_table}"),
     )

@@ -1,4 +1,5 @@
-"""Shared pieces of the weekly and monthly gold tables: partition mappings and the asset factory.
+"""Shared pieces of the weekly and monthly gold tables: partition mappings, the asset factory and
+the monthly reconciliation of revenue with silver.fact_sales.
 
 Weekly/monthly tables read daily silver partitions through Dagster partition
 mappings (the period's days, a look-back, or all history up to the period's end)
@@ -10,8 +11,10 @@ from collections.abc import Mapping, Sequence
 import dagster as dg
 
 from ecom_assets.business_rules import VALID
+from ecom_assets.checks import Claim
 from ecom_assets.partitions import MONTHLY, WEEKLY
 from ecom_assets.sql_asset import sql_asset
+from ecom_assets.steps import TableAsset
 
 # "Every daily partition up to the period's end". For a weekly/monthly → daily mapping the
 # offset counts downstream periods; Dagster clamps the start to the first daily partition
@@ -43,7 +46,7 @@ def period_asset(
     deps: Sequence[dg.AssetDep],
     group: str,
     kpis: Mapping[str, str],
-) -> dg.AssetsDefinition:
+) -> TableAsset:
     """A weekly (partition column ``as_of_date``) or monthly (``month``) gold table.
 
     Freshness policies come from ``ecom_assets.automation.freshness`` (by the cadence tag).
@@ -59,4 +62,21 @@ def period_asset(
         partitions_def=partitions_def,
         partition_expr=partition_expr,
         kpis=kpis,
+    )
+
+
+def revenue_matches_fact_sales(table: str) -> Claim:
+    """For every month, the table's revenue adds up to the month's fact_sales sale rows."""
+    return Claim(
+        table,
+        "revenue_matches_silver_fact_sales",
+        "For every month, revenue adds up to the month's silver.fact_sales sale rows.",
+        f"""
+        WITH gold AS (SELECT month, sum(revenue) AS gold_revenue FROM {table} GROUP BY month)
+        SELECT month, gold_revenue,
+               (SELECT coalesce(sum(total_amount), 0) FROM silver.fact_sales
+                WHERE line_type = 'sale' AND date >= month AND date < month + INTERVAL 1 MONTH)
+               AS silver_revenue
+        FROM gold WHERE gold_revenue IS DISTINCT FROM silver_revenue
+        """,
     )

@@ -6,10 +6,10 @@ import duckdb
 import pytest
 
 from ecom_assets.checks import evaluate
-from ecom_assets.gold import affinity
+from ecom_assets.gold.product import product_affinity
 from ecom_assets.partitions import DAILY, WEEKLY
 from ecom_assets.sql_asset import run_sql
-from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db, table_defs
 
 # The week Sunday 2026-03-29 .. Saturday 2026-04-04; its 90 days: 2026-01-05 .. 2026-04-04.
 WEEK = (date(2026, 3, 29), date(2026, 4, 5))
@@ -57,7 +57,7 @@ EXPECTED = {
 
 
 def test_product_affinity():
-    got = run_sql(silver_db(_silver()), affinity.PRODUCT_AFFINITY_SQL, WEEK).to_pylist()
+    got = run_sql(silver_db(_silver()), product_affinity.PRODUCT_AFFINITY_SQL, WEEK).to_pylist()
     assert {r["as_of_date"] for r in got} == {AS_OF}
     assert {r["total_orders"] for r in got} == {9}
     table = {(r["antecedent"], r["consequent"]): (r["orders_with_both"], r["support"], r["confidence"],
@@ -73,7 +73,7 @@ def test_through_dagster_and_the_checks(tmp_path):
     warehouse = tmp_path / "w.duckdb"
     with duckdb.connect(str(warehouse)) as db:
         silver_db(_silver(), db)
-    result = materialize_range([*affinity.assets, *affinity.asset_checks], "2026-03-29", "2026-03-29",
+    result = materialize_range(table_defs(product_affinity), "2026-03-29", "2026-03-29",
                                resources_for(tmp_path, warehouse))
     assert {e.check_name: e.passed for e in result.get_asset_check_evaluations()} == {
         "one_row_per_ordered_pair": True, "confidence_is_at_most_100": True, "lift_is_symmetric": True}
@@ -87,14 +87,14 @@ def test_through_dagster_and_the_checks(tmp_path):
         # the checks catch a broken table
         db.execute("UPDATE gold.product_affinity SET lift = 1.3, confidence = 101 "
                    "WHERE antecedent = 'A' AND consequent = 'B'")
-        claims = {c.name: c for c in affinity.CLAIMS}
+        claims = {c.name: c for c in product_affinity.asset_checks}
         assert not evaluate(db, claims["lift_is_symmetric"]).passed
         assert not evaluate(db, claims["confidence_is_at_most_100"]).passed
 
 
 def test_the_90_days_come_through_the_partition_mapping():
     """The week of 2026-03-29 asks silver for 98 days, 2025-12-28 .. 2026-04-04 ⊇ its 90 days."""
-    asked = affinity.NINETY_DAYS_BACK.get_upstream_mapped_partitions_result_for_partitions(
+    asked = product_affinity.NINETY_DAYS_BACK.get_upstream_mapped_partitions_result_for_partitions(
         WEEKLY.subset_with_partition_keys(["2026-03-29"]), WEEKLY, DAILY
     ).partitions_subset.get_partition_keys()
     assert (min(asked), max(asked), len(asked)) == ("2025-12-28", "2026-04-04", 98)

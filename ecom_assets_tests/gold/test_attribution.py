@@ -9,9 +9,10 @@ import pytest
 
 from ecom_assets.checks import evaluate
 from ecom_assets.gold import attribution
+from ecom_assets.gold.marketing import attribution_roas, channel_attribution
 from ecom_assets.partitions import DAILY
 from ecom_assets.sql_asset import run_sql
-from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db, table_defs
 
 D = date(2026, 1, 31)  # the orders' day; D - 30 = 2026-01-01
 BRAND, SPRING = ("google", "cpc", "brand"), ("facebook", "paid_social", "spring")
@@ -78,7 +79,7 @@ SILVER = {
 WINDOW = (D, D + timedelta(days=1))
 
 
-def credited(sql=attribution.CHANNEL_ATTRIBUTION_SQL) -> dict:
+def credited(sql=channel_attribution.CHANNEL_ATTRIBUTION_SQL) -> dict:
     got = run_sql(silver_db(SILVER), sql, WINDOW).to_pylist()
     assert {r["date"] for r in got} == {D}
     return {(r["model"], r["channel"], r["utm_campaign"]):
@@ -147,7 +148,7 @@ def test_every_model_credits_the_revenue_of_orders_with_a_known_session():
 
 
 def test_attribution_roas():
-    got = run_sql(silver_db(SILVER), attribution.ATTRIBUTION_ROAS_SQL, WINDOW).to_pylist()
+    got = run_sql(silver_db(SILVER), attribution_roas.ATTRIBUTION_ROAS_SQL, WINDOW).to_pylist()
     by = {(r["model"], r["utm_campaign"]): r for r in got}
     pick = ("spend", "attributed_revenue", "conversions", "roas", "cpa")
 
@@ -176,7 +177,7 @@ def test_attribution_roas():
 
 def test_look_back_comes_through_the_partition_mapping():
     """A range run of a week asks silver.sessions for the week and the 31 days before it, once."""
-    assert attribution.channel_attribution.partition_mapping(dg.AssetKey(["silver", "sessions"])) == (
+    assert channel_attribution.asset.partition_mapping(dg.AssetKey(["silver", "sessions"])) == (
         attribution.LOOKBACK)
     week = DAILY.get_partition_keys_in_range(dg.PartitionKeyRange("2026-02-01", "2026-02-07"))
     upstream = attribution.LOOKBACK.get_upstream_mapped_partitions_result_for_partitions(
@@ -189,7 +190,7 @@ def test_range_run_through_dagster_and_the_checks(tmp_path):
     warehouse = tmp_path / "w.duckdb"
     with duckdb.connect(str(warehouse)) as db:
         silver_db(SILVER, db)
-    result = materialize_range([*attribution.assets, *attribution.asset_checks], "2026-01-30", "2026-01-31",
+    result = materialize_range(table_defs(channel_attribution, attribution_roas), "2026-01-30", "2026-01-31",
                                resources_for(tmp_path, warehouse))
     checks = {e.check_name: (e.passed, e.metadata["failing_rows"].value)
               for e in result.get_asset_check_evaluations()}
@@ -205,7 +206,7 @@ def test_range_run_through_dagster_and_the_checks(tmp_path):
         # a broken credit is caught: drop o1's 100 from the linear model
         db.execute("UPDATE gold.channel_attribution SET revenue = revenue - 100 "
                    "WHERE model = 'linear' AND channel = 'Paid Search'")
-        claim = next(c for c in attribution.CLAIMS if c.name.startswith("credited_revenue"))
+        claim = next(c for c in channel_attribution.asset_checks if c.name.startswith("credited_revenue"))
         failed = evaluate(db, claim)
         assert not failed.passed and failed.metadata["failing_rows"].value == 1
         got = rows(db, "SELECT model, sum(revenue) AS r FROM gold.channel_attribution "
@@ -214,7 +215,9 @@ def test_range_run_through_dagster_and_the_checks(tmp_path):
         ("first_touch", 480.0), ("last_touch", 480.0), ("linear", 380.0), ("position_based", 480.0)]
 
 
-@pytest.mark.parametrize("sql", [attribution.CHANNEL_ATTRIBUTION_SQL, attribution.ATTRIBUTION_ROAS_SQL])
+@pytest.mark.parametrize(
+    "sql", [channel_attribution.CHANNEL_ATTRIBUTION_SQL, attribution_roas.ATTRIBUTION_ROAS_SQL]
+)
 def test_emits_only_its_window(sql):
     got = run_sql(silver_db(SILVER), sql, (D - timedelta(days=1), D)).to_pylist()
     assert {r["date"] for r in got} <= {D - timedelta(days=1)}

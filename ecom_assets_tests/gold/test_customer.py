@@ -8,14 +8,14 @@ import duckdb
 import pytest
 
 from ecom_assets.checks import evaluate
-from ecom_assets.gold import customer
-from ecom_assets.gold.customer import USER_LIFETIME_SQL
-from ecom_assets.gold.customer_cohorts import COHORT_SQL
+from ecom_assets.gold.customer import cohort_analysis, user_lifetime_metrics
+from ecom_assets.gold.customer.cohort_analysis import COHORT_SQL
+from ecom_assets.gold.customer.user_lifetime_metrics import USER_LIFETIME_SQL
 from ecom_assets.gold.periodic import ALL_HISTORY_WEEKS
 from ecom_assets.partitions import DAILY, WEEKLY
 from ecom_assets.silver.contract import create_silver_tables
 from ecom_assets.sql_asset import run_sql
-from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db, table_defs
 
 # Week Sunday 2026-03-29 .. Saturday 2026-04-04: as_of_date = 2026-04-04.
 WEEK = (date(2026, 3, 29), date(2026, 4, 5))
@@ -267,7 +267,7 @@ def test_cohort_analysis_on_three_months_of_history():
 
 @pytest.mark.parametrize("week", ["2025-01-05", "2025-03-23"])
 def test_all_history_mapping_gives_every_day_from_the_first_partition_to_the_weeks_end(week):
-    mapping = customer.user_lifetime_metrics.partition_mapping(dg.AssetKey(["silver", "orders"]))
+    mapping = user_lifetime_metrics.asset.partition_mapping(dg.AssetKey(["silver", "orders"]))
     assert mapping == ALL_HISTORY_WEEKS
     result = mapping.get_upstream_mapped_partitions_result_for_partitions(
         WEEKLY.subset_with_partition_keys([week]), WEEKLY, DAILY
@@ -291,7 +291,7 @@ def test_weekly_assets_through_dagster_are_as_of_and_rerun_identically(tmp_path)
     _write_silver(warehouse, _order_rows(COHORT_ORDERS))
     resources = resources_for(tmp_path, warehouse)
     first = materialize_range(
-        [*customer.assets, *customer.asset_checks], "2025-03-23", "2025-03-23", resources
+        table_defs(user_lifetime_metrics, cohort_analysis), "2025-03-23", "2025-03-23", resources
     )
     with duckdb.connect(str(warehouse)) as conn:
         before = {
@@ -300,7 +300,7 @@ def test_weekly_assets_through_dagster_are_as_of_and_rerun_identically(tmp_path)
         }
         silver_db({"orders": _order_rows(LATER_ORDERS)}, conn)  # a later day lands
     second = materialize_range(
-        [*customer.assets, *customer.asset_checks], "2025-03-23", "2025-03-23", resources
+        table_defs(user_lifetime_metrics, cohort_analysis), "2025-03-23", "2025-03-23", resources
     )
     with duckdb.connect(str(warehouse)) as conn:
         after = {t: rows(conn, f"SELECT * FROM gold.{t} ORDER BY ALL") for t in before}
@@ -331,7 +331,8 @@ def test_weekly_assets_through_dagster_are_as_of_and_rerun_identically(tmp_path)
         }
         assert counts == {("user_lifetime_metrics", "2025-03-23"): 5, ("cohort_analysis", "2025-03-23"): 6}
         checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-        assert len(checks) == len(customer.asset_checks) and all(checks.values()), checks
+        claims = [*user_lifetime_metrics.asset_checks, *cohort_analysis.asset_checks]
+        assert len(checks) == len(claims) and all(checks.values()), checks
     kpis = {
         e.asset_key.path[-1]: e.materialization.metadata for e in first.get_asset_materialization_events()
     }
@@ -349,7 +350,8 @@ def test_weekly_assets_through_dagster_are_as_of_and_rerun_identically(tmp_path)
         conn.execute(
             "UPDATE gold.user_lifetime_metrics SET total_revenue = total_revenue + 1 WHERE user_id = 'u1'"
         )
-    claim = next(c for c in customer.asset_checks if c.name == "lifetime_revenue_matches_silver_orders")
+    claims = {c.name: c for c in user_lifetime_metrics.asset_checks}
+    claim = claims["lifetime_revenue_matches_silver_orders"]
     with duckdb.connect(str(warehouse)) as conn:
         failed = evaluate(conn, claim)
     assert not failed.passed

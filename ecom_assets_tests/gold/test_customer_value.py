@@ -10,8 +10,14 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from ecom_assets.gold import clv, customer_value
-from ecom_assets.gold.customer_value import WeekFit, customer_summary, fit_week, predictions
+from ecom_assets.gold import clv
+from ecom_assets.gold.customer import customer_clv_predictions
+from ecom_assets.gold.customer.customer_clv_predictions import (
+    WeekFit,
+    customer_summary,
+    fit_week,
+    predictions,
+)
 from ecom_assets_tests.gold.test_clv import simulate_gamma_gamma
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
 
@@ -109,7 +115,7 @@ def _warehouse(tmp_path, orders: pa.Table) -> str:
 def _materialize(tmp_path, orders: pa.Table, **run_config) -> tuple[dg.ExecuteInProcessResult, str]:
     warehouse = _warehouse(tmp_path, orders)
     config = {"ops": {"gold__customer_clv_predictions": {"config": run_config}}} if run_config else None
-    result = dg.materialize(customer_value.assets, partition_key=WEEK[0].isoformat(),
+    result = dg.materialize([customer_clv_predictions.asset], partition_key=WEEK[0].isoformat(),
                             resources=resources_for(tmp_path, warehouse), run_config=config)
     return result, warehouse
 
@@ -156,7 +162,7 @@ def test_the_penalizer_comes_from_the_run_config(tmp_path):
 
 def test_a_range_of_weeks_fits_each_week_as_of_its_saturday(tmp_path):
     warehouse = _warehouse(tmp_path, simulated_orders(600, seed=8))
-    result = materialize_range(customer_value.assets, "2026-03-22", "2026-03-29",
+    result = materialize_range([customer_clv_predictions.asset], "2026-03-22", "2026-03-29",
                                resources_for(tmp_path, warehouse))
     (check,) = result.get_asset_check_evaluations()
     assert check.metadata["weeks"].value == 2

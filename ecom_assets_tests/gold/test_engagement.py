@@ -6,9 +6,15 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from ecom_assets.gold import engagement, marketing
+from ecom_assets.gold.engagement import (
+    click_heatmap,
+    daily_funnel_summary,
+    page_engagement_metrics,
+    session_funnel,
+)
+from ecom_assets.gold.marketing import session_attribution
 from ecom_assets_tests.gold.test_marketing import build
-from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db, table_defs
 
 D1, D2, D3 = date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7)
 
@@ -76,7 +82,7 @@ SILVER = {
 @pytest.fixture
 def conn() -> duckdb.DuckDBPyConnection:
     db = silver_db(SILVER)
-    build(db, "session_funnel", engagement.SESSION_FUNNEL_SQL)
+    build(db, "session_funnel", session_funnel.SESSION_FUNNEL_SQL)
     return db
 
 
@@ -99,7 +105,7 @@ def test_session_funnel(conn):
 
 
 def test_daily_funnel_summary_has_a_row_for_a_day_without_sessions(conn):
-    got = build(conn, "daily_funnel_summary", engagement.DAILY_FUNNEL_SUMMARY_SQL)
+    got = build(conn, "daily_funnel_summary", daily_funnel_summary.DAILY_FUNNEL_SUMMARY_SQL)
     cols = ("date", "sessions", "product_view_sessions", "cart_sessions", "checkout_sessions",
             "order_sessions", "abandoned_cart_sessions", "product_view_rate", "cart_rate", "checkout_rate",
             "order_rate", "cart_abandonment_rate")
@@ -112,7 +118,7 @@ def test_daily_funnel_summary_has_a_row_for_a_day_without_sessions(conn):
 
 
 def test_page_engagement_metrics(conn):
-    got = build(conn, "page_engagement_metrics", engagement.PAGE_ENGAGEMENT_METRICS_SQL)
+    got = build(conn, "page_engagement_metrics", page_engagement_metrics.PAGE_ENGAGEMENT_METRICS_SQL)
     cols = ("page_path", "pageviews", "unique_users", "sessions_with_this_page", "avg_scroll_depth",
             "total_clicks", "entrances", "bounces", "bounce_rate")
     assert {r["date"] for r in got} == {D1}
@@ -130,7 +136,7 @@ def test_page_engagement_metrics(conn):
 
 
 def test_click_heatmap(conn):
-    got = build(conn, "click_heatmap", engagement.CLICK_HEATMAP_SQL)
+    got = build(conn, "click_heatmap", click_heatmap.CLICK_HEATMAP_SQL)
     cols = ("date", "path", "target_id", "target_tag", "target_text", "clicks", "unique_users", "sessions")
     assert [tuple(r[c] for c in cols) for r in got] == [
         (D1, "/cart", None, "a", "Continue", 1, 1, 1),
@@ -147,11 +153,11 @@ def _business_metrics(conn, sessions: dict[date, int]) -> None:
 
 
 def test_session_counts_check_lists_disagreeing_days(conn):
-    build(conn, "session_attribution", marketing.SESSION_ATTRIBUTION_SQL)
+    build(conn, "session_attribution", session_attribution.SESSION_ATTRIBUTION_SQL)
     _business_metrics(conn, {D1: 5})
-    assert rows(conn, engagement.SESSION_COUNTS_SQL) == []
+    assert rows(conn, session_funnel.SESSION_COUNTS_SQL) == []
     _business_metrics(conn, {D1: 4})
-    assert rows(conn, engagement.SESSION_COUNTS_SQL) == [
+    assert rows(conn, session_funnel.SESSION_COUNTS_SQL) == [
         {"date": D1, "funnel_sessions": 5, "silver_sessions": 5, "attribution_sessions": 5,
          "business_total_sessions": 4}
     ]
@@ -164,7 +170,10 @@ def test_end_to_end_through_dagster(tmp_path):
         db.execute("CREATE SCHEMA gold")
         _business_metrics(db, {D1: 5, D2: 0})
     result = materialize_range(
-        [marketing.session_attribution, *engagement.assets, *engagement.asset_checks],
+        [
+            session_attribution.asset,
+            *table_defs(session_funnel, daily_funnel_summary, page_engagement_metrics, click_heatmap),
+        ],
         "2026-01-05", "2026-01-06", resources_for(tmp_path, warehouse),
     )
     metadata = {

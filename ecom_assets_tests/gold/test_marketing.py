@@ -8,9 +8,9 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from ecom_assets.gold import marketing
+from ecom_assets.gold.marketing import campaign_effectiveness, daily_channel_performance, session_attribution
 from ecom_assets.sql_asset import run_sql
-from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db, table_defs
 
 D1, D2, D3 = date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7)
 ZERO = Decimal("0")
@@ -76,7 +76,7 @@ def build(conn: duckdb.DuckDBPyConnection, name: str, sql: str, window=(D1, D3))
 @pytest.fixture
 def conn() -> duckdb.DuckDBPyConnection:
     db = silver_db(SILVER)
-    build(db, "session_attribution", marketing.SESSION_ATTRIBUTION_SQL)
+    build(db, "session_attribution", session_attribution.SESSION_ATTRIBUTION_SQL)
     return db
 
 
@@ -96,12 +96,12 @@ def test_session_attribution(conn):
 
 
 def test_session_attribution_emits_only_its_window(conn):
-    got = run_sql(conn, marketing.SESSION_ATTRIBUTION_SQL, (D2, D3)).to_pylist()
+    got = run_sql(conn, session_attribution.SESSION_ATTRIBUTION_SQL, (D2, D3)).to_pylist()
     assert sorted(r["session_id"] for r in got) == ["s7", "s8", "s9"]
 
 
 def test_daily_channel_performance(conn):
-    got = build(conn, "daily_channel_performance", marketing.DAILY_CHANNEL_PERFORMANCE_SQL)
+    got = build(conn, "daily_channel_performance", daily_channel_performance.DAILY_CHANNEL_PERFORMANCE_SQL)
     cols = ("date", "channel", "sessions", "users", "converted_sessions", "orders", "revenue",
             "conversion_rate", "revenue_per_session")
     assert [tuple(r[c] for c in cols) for r in got] == [
@@ -115,7 +115,7 @@ def test_daily_channel_performance(conn):
 
 
 def test_campaign_effectiveness(conn):
-    got = build(conn, "campaign_effectiveness", marketing.CAMPAIGN_EFFECTIVENESS_SQL)
+    got = build(conn, "campaign_effectiveness", campaign_effectiveness.CAMPAIGN_EFFECTIVENESS_SQL)
     cols = ("date", "utm_source", "utm_medium", "utm_campaign", "channel", "spend", "impressions",
             "ad_clicks", "sessions", "conversions", "revenue", "roi", "roas", "cost_per_acquisition")
     assert [tuple(r[c] for c in cols) for r in got] == [
@@ -147,16 +147,16 @@ def _business_metrics(conn, revenues: dict[date, str]) -> None:
 
 
 def test_revenue_reconciliation(conn):
-    build(conn, "daily_channel_performance", marketing.DAILY_CHANNEL_PERFORMANCE_SQL)
+    build(conn, "daily_channel_performance", daily_channel_performance.DAILY_CHANNEL_PERFORMANCE_SQL)
     # D1: valid orders 100.00 + 50.50 + 30.25 + 20.00 = 200.75 = channels 180.75 + unattributed o5 20.00
     _business_metrics(conn, {D1: "200.75", D2: "0"})
-    result = marketing.revenue_reconciliation(conn)
+    result = daily_channel_performance.revenue_reconciliation(conn)
     assert result.passed, result.description
     assert result.metadata["unattributed_revenue"].value == 20.0
     assert result.metadata["days_checked"].value == 2
 
     _business_metrics(conn, {D1: "210.75", D2: "0"})
-    result = marketing.revenue_reconciliation(conn)
+    result = daily_channel_performance.revenue_reconciliation(conn)
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
     assert result.metadata["failing_count"].value == 1
     assert "2026-01-05" in result.description and "200.75" in result.description
@@ -164,13 +164,13 @@ def test_revenue_reconciliation(conn):
 
 
 def test_revenue_reconciliation_reports_days_missing_in_business_metrics(conn):
-    build(conn, "daily_channel_performance", marketing.DAILY_CHANNEL_PERFORMANCE_SQL)
-    result = marketing.revenue_reconciliation(conn)  # the table does not exist yet
+    build(conn, "daily_channel_performance", daily_channel_performance.DAILY_CHANNEL_PERFORMANCE_SQL)
+    result = daily_channel_performance.revenue_reconciliation(conn)  # the table does not exist yet
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert result.metadata["days_missing_in_daily_business_metrics"].value == "2026-01-05, 2026-01-06"
 
     _business_metrics(conn, {D1: "200.75"})
-    result = marketing.revenue_reconciliation(conn)
+    result = daily_channel_performance.revenue_reconciliation(conn)
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert result.metadata["days_missing_in_daily_business_metrics"].value == "2026-01-06"
 
@@ -182,8 +182,8 @@ def test_end_to_end_through_dagster(tmp_path):
         db.execute("CREATE SCHEMA gold")
         _business_metrics(db, {D1: "200.75", D2: "0"})
     result = materialize_range(
-        [*marketing.assets, *marketing.asset_checks], "2026-01-05", "2026-01-06",
-        resources_for(tmp_path, warehouse),
+        table_defs(session_attribution, daily_channel_performance, campaign_effectiveness),
+        "2026-01-05", "2026-01-06", resources_for(tmp_path, warehouse),
     )
     metadata = {
         (e.materialization.asset_key.path[-1], e.materialization.partition): e.materialization.metadata

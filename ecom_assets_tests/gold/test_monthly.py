@@ -7,14 +7,16 @@ from decimal import Decimal
 import dagster as dg
 import duckdb
 
-from ecom_assets.gold import monthly
-from ecom_assets.gold.monthly import seasonal_sql
-from ecom_assets.gold.monthly_products import CATEGORY_REVENUE_SQL, PRODUCT_PERFORMANCE_SQL
 from ecom_assets.gold.periodic import TWELVE_MONTHS_BACK
+from ecom_assets.gold.product import product_category_revenue_monthly, product_performance
+from ecom_assets.gold.product.product_category_revenue_monthly import CATEGORY_REVENUE_SQL
+from ecom_assets.gold.product.product_performance import PRODUCT_PERFORMANCE_SQL
+from ecom_assets.gold.sales import seasonal_sales_analysis
+from ecom_assets.gold.sales.seasonal_sales_analysis import seasonal_sql
 from ecom_assets.partitions import DAILY, MONTHLY
 from ecom_assets.silver.contract import create_silver_tables
 from ecom_assets.sql_asset import run_sql
-from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db, table_defs
 
 FEB = (date(2025, 2, 1), date(2025, 3, 1))  # 28 days
 
@@ -169,7 +171,7 @@ def test_seasonal_month_without_orders_and_year_over_year():
 
 
 def _mapped_days(month: str) -> tuple[str, str, list[str]]:
-    mapping = monthly.seasonal_sales_analysis.partition_mapping(dg.AssetKey(["silver", "orders"]))
+    mapping = seasonal_sales_analysis.asset.partition_mapping(dg.AssetKey(["silver", "orders"]))
     assert mapping == TWELVE_MONTHS_BACK
     result = mapping.get_upstream_mapped_partitions_result_for_partitions(
         MONTHLY.subset_with_partition_keys([month]), MONTHLY, DAILY
@@ -192,7 +194,8 @@ def test_a_month_through_dagster(tmp_path):
     with duckdb.connect(str(warehouse)) as conn:
         create_silver_tables(conn)
         silver_db({"orders": SILVER_ORDERS, "fact_sales": FACT_SALES, "dim_product": DIM_PRODUCT}, conn)
-    defs = [*monthly.assets, *monthly.asset_checks]
+    modules = (seasonal_sales_analysis, product_category_revenue_monthly, product_performance)
+    defs = table_defs(*modules)
     result = materialize_range(defs, "2025-02-01", "2025-02-01", resources_for(tmp_path, warehouse))
     metadata = {
         e.asset_key.path[-1]: e.materialization.metadata for e in result.get_asset_materialization_events()
@@ -207,7 +210,7 @@ def test_a_month_through_dagster(tmp_path):
     assert metadata["product_category_revenue_monthly"]["revenue"].value == 647.0  # 50 + 30 + 280 + 280 + 7
     assert metadata["product_performance"]["restock_products"].value == 2
     checks = {(e.asset_key.path[-1], e.check_name): e.passed for e in result.get_asset_check_evaluations()}
-    assert len(checks) == len(monthly.asset_checks) and all(checks.values()), checks
+    assert len(checks) == sum(len(m.asset_checks) for m in modules) and all(checks.values()), checks
     with duckdb.connect(str(warehouse)) as conn:
         [season] = rows(conn, "SELECT month, revenue, orders FROM gold.seasonal_sales_analysis")
     assert season == {"month": date(2025, 2, 1), "revenue": Decimal(120), "orders": 3}

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ecom_assets.gold import orders
+from ecom_assets.gold.sales import coupon_performance, orders_for_review, payment_method_performance
 from ecom_assets_tests.gold.test_sales import D1, D2, D3, line_item, order, result_rows
 from ecom_assets_tests.helpers import silver_db
 
@@ -22,7 +22,7 @@ def test_payment_method_performance_counts_valid_and_cancelled_orders_per_method
         order("b1", D2, "s5", "u5", "25.00", payment_method="paypal", status="cancelled"),
     ]})
     approx = pytest.approx
-    assert result_rows(conn, orders.PAYMENT_METHOD_PERFORMANCE) == [
+    assert result_rows(conn, payment_method_performance.PAYMENT_METHOD_PERFORMANCE) == [
         # D1 valid orders: a1, a3, a4 = 3
         {"date": D1, "payment_method": "credit_card", "orders": 1, "revenue": Decimal("80.0000"),
          "avg_order_value": 80.0, "share_of_orders": approx(100 / 3),  # 1 / 3 × 100
@@ -48,7 +48,7 @@ def test_coupon_performance_counts_valid_coupon_orders():
         order("c4", D1, "s4", "u4", "60.00", "0", "15.00", True, discount_coupon_code="WELCOME"),
         order("c5", D1, "s5", "u5", "70.00"),  # no coupon
     ]})
-    assert result_rows(conn, orders.COUPON_PERFORMANCE) == [
+    assert result_rows(conn, coupon_performance.COUPON_PERFORMANCE) == [
         # c1 + c2 (c3 cancelled): discount 10 + 5, revenue 90 + 45.50 = 135.50, AOV 135.50 / 2
         {"date": D1, "discount_coupon_code": "SAVE10", "usage_count": 2,
          "total_discount_given": Decimal("15.0000"), "total_revenue": Decimal("135.5000"),
@@ -83,7 +83,7 @@ def test_orders_for_review_lists_every_rule_and_sums_their_weights():
             line_item("i7", D3, "r7", "Bed", "5000.00", 1), line_item("i9", D3, "r9", "Rug", "50.00", 1),
         ],
     })
-    got = result_rows(conn, orders.ORDERS_FOR_REVIEW)
+    got = result_rows(conn, orders_for_review.ORDERS_FOR_REVIEW)
     # Median of the valid totals 10, 20, 40, 50, 55, 60, 70, 540 = (50 + 55) / 2 = 52.5 → outlier above 525.
     # (Were the cancelled 3000 counted, the median would be 55 and r6's 540 would not be an outlier.)
     assert {r["median_order_value"] for r in got} == {Decimal("52.5000")}

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from ecom_assets.gold import customer_segmentation, pricing
+from ecom_assets.gold.customer import customer_segmentation
+from ecom_assets.gold.product.pricing_insights import PRICING_INSIGHTS_SQL
+from ecom_assets.gold.product.product_revenue_payment_analysis import PRODUCT_REVENUE_PAYMENT_SQL
 from ecom_assets_tests.gold.test_marketing import build
 from ecom_assets_tests.gold.test_sales import D1, D2
 from ecom_assets_tests.helpers import silver_db
@@ -60,7 +62,7 @@ def test_product_revenue_payment_analysis_shares_each_categorys_revenue():
             ],
         }
     )
-    got = build(conn, "product_revenue_payment_analysis", pricing.PRODUCT_REVENUE_PAYMENT_SQL, (D1, FEB))
+    got = build(conn, "product_revenue_payment_analysis", PRODUCT_REVENUE_PAYMENT_SQL, (D1, FEB))
     assert [tuple(r.values()) for r in got] == [
         # month, category, method, revenue, orders, units, share of the category's revenue
         (D1, "Apparel", "credit_card", Decimal("30.0000"), 1, 2, 100.0),  # f4: 2 × 15
@@ -101,7 +103,7 @@ def test_pricing_insights_compares_with_the_previous_month():
         ],
     )
     got = {
-        r["product_id"]: r for r in build(conn, "pricing_insights", pricing.PRICING_INSIGHTS_SQL, (FEB, MAR))
+        r["product_id"]: r for r in build(conn, "pricing_insights", PRICING_INSIGHTS_SQL, (FEB, MAR))
     }
     columns = [
         "list_price",

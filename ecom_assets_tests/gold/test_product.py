@@ -5,7 +5,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from ecom_assets.gold import product
+from ecom_assets.gold.product import product_performance_daily
 from ecom_assets_tests.gold.test_sales import (
     D1,
     D2,
@@ -18,7 +18,7 @@ from ecom_assets_tests.gold.test_sales import (
     partition_metadata,
     result_rows,
 )
-from ecom_assets_tests.helpers import rows, silver_db
+from ecom_assets_tests.helpers import rows, silver_db, table_defs
 
 
 def catalogue(*days) -> list[dict]:
@@ -56,7 +56,7 @@ def test_product_performance_daily_joins_sales_carts_and_product_page_views():
         ],
         "clicks": [event("k1", D1, "s3", path="/product/P3")],  # clicks on Cap's page, no pageview
     })
-    got = result_rows(conn, product.PRODUCT_PERFORMANCE_DAILY)
+    got = result_rows(conn, product_performance_daily.PRODUCT_PERFORMANCE_DAILY)
     assert list(got[0]) == [
         "date", "product_name", "product_id", "times_purchased", "total_quantity_sold", "total_revenue",
         "times_added_to_cart", "cart_to_purchase_rate", "product_views", "view_to_purchase_rate",
@@ -84,7 +84,7 @@ def test_product_group_end_to_end(tmp_path):
         "add_to_cart": [event("c1", F0, "s2", product_name="Cap"), event("c2", F1, "s3", product_name="Mug")],
         "pageviews": [event("v1", F0, "s1", path="/product/P1"), event("v2", F1, "s3", path="/product/P1")],
     }
-    result, warehouse = materialize_gold(tmp_path, silver, [*product.assets, *product.asset_checks])
+    result, warehouse = materialize_gold(tmp_path, silver, table_defs(product_performance_daily))
     assert result.success
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"revenue_matches_valid_line_items": True, "amounts_are_not_negative": True}

@@ -9,10 +9,18 @@ import duckdb
 import pytest
 
 from ecom_assets.checks import evaluate
-from ecom_assets.gold import orders, sales, trends
+from ecom_assets.gold.sales import (
+    coupon_performance,
+    daily_business_metrics,
+    daily_revenue,
+    orders_for_review,
+    payment_method_performance,
+    regional_sales,
+    sales_summary,
+)
 from ecom_assets.partitions import DAILY
 from ecom_assets.sql_asset import run_sql
-from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db, table_defs
 
 D1, D2, D3, D4 = (date(2026, 1, d) for d in (1, 2, 3, 4))
 WINDOW = (D1, D4)  # three days: D2 has no orders, D3 no sessions
@@ -68,7 +76,7 @@ def test_daily_business_metrics_has_a_row_per_day_from_valid_orders_and_sessions
     # the drop of D1 + 3 is loaded (D1 is final); D2 and D3 wait for theirs (provisional)
     conn.execute("INSERT INTO meta.drop_loads VALUES ('orders', ?, 0, 'x', now()), "
                  "('users', ?, 0, 'x', now())", [D1 + timedelta(days=3), D2 + timedelta(days=3)])
-    got = result_rows(conn, sales.DAILY_BUSINESS_METRICS)
+    got = result_rows(conn, daily_business_metrics.DAILY_BUSINESS_METRICS)
     assert got == [
         # valid: o1 100 + o2 50.50 + o4 30.25 + o5 19.25 = 200.00 (o3 cancelled, o7 is D4)
         {"date": D1, "total_revenue": Decimal("200.0000"), "total_orders": 4,
@@ -93,7 +101,7 @@ def test_daily_business_metrics_has_a_row_per_day_from_valid_orders_and_sessions
 
 
 def test_regional_sales_keeps_orders_without_a_same_day_session_under_null():
-    got = result_rows(commerce_db(), sales.REGIONAL_SALES)
+    got = result_rows(commerce_db(), regional_sales.REGIONAL_SALES)
     assert got == [
         # o1 + o2 (s1) = 150.50, AOV 150.50 / 2 = 75.25
         {"date": D1, "country": "DE", "region": "BE", "orders": 2, "revenue": Decimal("150.5000"),
@@ -128,7 +136,7 @@ def test_sales_summary_nets_returns_booked_on_the_day():
             {"event_id": "r3", "date": D2, "product_qty": 1, "refund_amount": "10.00"},
         ],
     })
-    assert result_rows(conn, sales.SALES_SUMMARY) == [
+    assert result_rows(conn, sales_summary.SALES_SUMMARY) == [
         # gross 80 + 15 + 46 + 30 = 171 (the return row r1 is not a sale); returns 20 + 7.50 = 27.50
         {"date": D1, "gross_revenue": Decimal("171.0000"), "returns_amount": Decimal("27.5000"),
          "net_revenue": Decimal("143.5000"), "units_sold": 5, "units_returned": 3,
@@ -153,7 +161,7 @@ def metrics_db(revenue_by_day: dict[date, str]) -> duckdb.DuckDBPyConnection:
 
 def test_daily_revenue_averages_only_days_from_the_first_partition_on():
     conn = metrics_db({FIRST: "70.00", FIRST + timedelta(1): "0", FIRST + timedelta(2): "140.00"})
-    got = result_rows(conn, trends.DAILY_REVENUE, (FIRST, FIRST + timedelta(3)))
+    got = result_rows(conn, daily_revenue.DAILY_REVENUE, (FIRST, FIRST + timedelta(3)))
     assert [(r["revenue"], r["revenue_7d_avg"], r["revenue_30d_avg"]) for r in got] == [
         (Decimal("70.0000"), 70.0, 70.0),  # 70 / 1 day
         (Decimal("0.0000"), 35.0, 35.0),  # (70 + 0) / 2 days
@@ -167,7 +175,7 @@ def test_daily_revenue_trailing_windows_end_on_the_day():
     revenue |= {day: "80.00", day - timedelta(7): "1000.00", day - timedelta(30): "5000.00"}
     revenue[day + timedelta(1)] = "7777.00"  # after the day: never read
     conn = metrics_db(revenue)
-    assert result_rows(conn, trends.DAILY_REVENUE, (day, day + timedelta(1))) == [
+    assert result_rows(conn, daily_revenue.DAILY_REVENUE, (day, day + timedelta(1))) == [
         {"date": day, "revenue": Decimal("80.0000"), "orders": 1,
          "revenue_7d_avg": 20.0,  # (6 × 10 + 80) / 7; day − 7 is outside
          "revenue_30d_avg": pytest.approx(1360 / 30)},  # (28 × 10 + 1000 + 80) / 30; day − 30 is outside
@@ -220,9 +228,9 @@ def partition_metadata(result: dg.ExecuteInProcessResult, name: str) -> dict[str
 
 
 def test_sales_group_end_to_end(tmp_path):
-    modules = (sales, trends, orders)
-    everything = [*(a for m in modules for a in m.assets), *(c for m in modules for c in m.asset_checks)]
-    result, warehouse = materialize_gold(tmp_path, E2E_SILVER, everything)
+    modules = (daily_business_metrics, sales_summary, regional_sales, daily_revenue,
+               payment_method_performance, coupon_performance, orders_for_review)
+    result, warehouse = materialize_gold(tmp_path, E2E_SILVER, table_defs(*modules))
     assert result.success
 
     checks = {(e.asset_key.path[-1], e.check_name): e.passed for e in result.get_asset_check_evaluations()}
@@ -263,8 +271,7 @@ def test_sales_group_end_to_end(tmp_path):
         conn.execute("UPDATE gold.daily_business_metrics SET total_revenue = 71 WHERE date = ?", [F0])
 
     # A broken number makes the reconciliation fail, naming the day and both numbers.
-    claim = next(c for c in sales.asset_checks
-                 if (c.table, c.name) == ("gold.daily_business_metrics", "revenue_matches_silver_orders"))
+    claim = next(c for c in daily_business_metrics.asset_checks if c.name == "revenue_matches_silver_orders")
     with duckdb.connect(str(warehouse)) as conn:
         failed = evaluate(conn, claim)
     assert not failed.passed

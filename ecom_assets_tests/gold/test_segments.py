@@ -7,7 +7,10 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from ecom_assets.gold import marketing, product_interactions, segments
+from ecom_assets.gold import segments
+from ecom_assets.gold.marketing import session_attribution
+from ecom_assets.gold.marketing.campaign_customer_segments import CAMPAIGN_CUSTOMER_SEGMENTS_SQL
+from ecom_assets.gold.product import customer_product_interactions
 from ecom_assets_tests.gold.test_marketing import build
 from ecom_assets_tests.gold.test_sales import D1, D2, D3, D4, order
 from ecom_assets_tests.helpers import silver_db
@@ -118,7 +121,7 @@ def test_customer_product_interactions(conn):
     got = build(
         conn,
         "customer_product_interactions",
-        product_interactions.CUSTOMER_PRODUCT_INTERACTIONS_SQL,
+        customer_product_interactions.CUSTOMER_PRODUCT_INTERACTIONS_SQL,
         (D3, D5),
     )
     assert [tuple(r.values()) for r in got] == [
@@ -175,8 +178,8 @@ def test_segment_reads_only_the_history_before_the_day(conn):
 
 
 def test_campaign_customer_segments(conn):
-    build(conn, "session_attribution", marketing.SESSION_ATTRIBUTION_SQL, (D3, D5))
-    got = build(conn, "campaign_customer_segments", segments.CAMPAIGN_CUSTOMER_SEGMENTS_SQL, (D3, D5))
+    build(conn, "session_attribution", session_attribution.SESSION_ATTRIBUTION_SQL, (D3, D5))
+    got = build(conn, "campaign_customer_segments", CAMPAIGN_CUSTOMER_SEGMENTS_SQL, (D3, D5))
     assert [tuple(r.values()) for r in got] == [
         # date, source, medium, campaign, segment, sessions, conversions, revenue, conversion rate
         (D3, *NEWSLETTER, "New", 1, 1, Decimal("30.0000"), 100.0),  # s4: u4 has no history; o3

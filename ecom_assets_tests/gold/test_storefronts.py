@@ -6,10 +6,12 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from ecom_assets.gold import marketing, sales, storefronts
+from ecom_assets.gold.engagement import storefront_performance
+from ecom_assets.gold.marketing import session_attribution
+from ecom_assets.gold.sales import daily_business_metrics, sales_performance_metrics
 from ecom_assets_tests.gold.test_marketing import build
 from ecom_assets_tests.gold.test_sales import D1, D2, F0, F1, materialize_gold, order, partition_metadata
-from ecom_assets_tests.helpers import rows, silver_db
+from ecom_assets_tests.helpers import rows, silver_db, table_defs
 
 WWW, MOBILE = "www.lumenmart.shop", "m.lumenmart.shop"
 
@@ -60,12 +62,14 @@ SILVER = {
 @pytest.fixture
 def conn() -> duckdb.DuckDBPyConnection:
     db = silver_db(SILVER)
-    build(db, "session_attribution", marketing.SESSION_ATTRIBUTION_SQL, (D1, D2))
+    build(db, "session_attribution", session_attribution.SESSION_ATTRIBUTION_SQL, (D1, D2))
     return db
 
 
 def test_sales_performance_metrics_by_the_channel_of_the_orders_session(conn):
-    got = build(conn, "sales_performance_metrics", storefronts.SALES_PERFORMANCE_METRICS_SQL, (D1, D2))
+    got = build(
+        conn, "sales_performance_metrics", sales_performance_metrics.SALES_PERFORMANCE_METRICS_SQL, (D1, D2)
+    )
     assert got == [
         # o1 (s1) 100 + o6 (s3) 30 = 130 from two customers; 2 orders / 3 sessions (s1, s3, s5) × 100
         {
@@ -102,12 +106,12 @@ def test_sales_performance_metrics_by_the_channel_of_the_orders_session(conn):
         },
     ]
     # 130 + 50 + 25 = 205 = the day's valid revenue (100 + 40 + 10 + 25 + 30)
-    business = build(conn, "daily_business_metrics", sales.DAILY_BUSINESS_METRICS, (D1, D2))
+    business = build(conn, "daily_business_metrics", daily_business_metrics.DAILY_BUSINESS_METRICS, (D1, D2))
     assert business[0]["total_revenue"] == Decimal("205.0000")
 
 
 def test_storefront_is_the_domain_of_the_sessions_first_pageview(conn):
-    got = build(conn, "storefront_performance", storefronts.STOREFRONT_PERFORMANCE_SQL, (D1, D2))
+    got = build(conn, "storefront_performance", storefront_performance.STOREFRONT_PERFORMANCE_SQL, (D1, D2))
     assert got == [
         # s2 (first pageview v3 on m.): 1 session, converted, orders o2 + o4 = 50; pageviews on m.: v2, v3, v6
         {
@@ -156,15 +160,15 @@ def test_storefront_group_end_to_end(tmp_path):
         "orders": [order("o1", F0, "s1", "u1", "20.00"), order("o2", F1, "s2", "u2", "5.00")],
     }
     everything = [
-        marketing.session_attribution,
-        *sales.assets[:1],
-        *storefronts.assets,
-        *storefronts.asset_checks,
+        session_attribution.asset,
+        daily_business_metrics.asset,
+        *table_defs(sales_performance_metrics, storefront_performance),
     ]
     result, warehouse = materialize_gold(tmp_path, silver, everything)
     assert result.success
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert len(checks) == len(storefronts.asset_checks) and all(checks.values()), checks
+    claims = [*sales_performance_metrics.asset_checks, *storefront_performance.asset_checks]
+    assert len(checks) == len(claims) and all(checks.values()), checks
     metadata = partition_metadata(result, "storefront_performance")
     assert {k: (m["dagster/row_count"], m["revenue"]) for k, m in metadata.items()} == {
         F0.isoformat(): (2, 20.0),  # m. (s1's storefront, 1 pageview) and www (v2, no session)

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import duckdb
 
-from ecom_assets.gold import subscriptions
+from ecom_assets.gold.customer import subscription_performance
 from ecom_assets_tests.gold.test_marketing import build
 from ecom_assets_tests.gold.test_sales import D1, D2, D3, D4, F0, F1, materialize_gold, partition_metadata
-from ecom_assets_tests.helpers import rows, silver_db
+from ecom_assets_tests.helpers import rows, silver_db, table_defs
 
 D5 = date(2026, 1, 5)
 
@@ -56,7 +56,7 @@ def test_subscription_performance_follows_the_latest_state_of_each_subscription(
     got = build(
         silver_db({"subscriptions": DELTAS}),
         "subscription_performance",
-        subscriptions.SUBSCRIPTION_PERFORMANCE_SQL,
+        subscription_performance.SUBSCRIPTION_PERFORMANCE_SQL,
         (D1, D5),
     )
     columns = [
@@ -92,14 +92,14 @@ def test_subscription_performance_follows_the_latest_state_of_each_subscription(
 
 def test_a_range_run_equals_day_by_day_runs():
     conn = silver_db({"subscriptions": DELTAS})
-    whole = build(conn, "whole", subscriptions.SUBSCRIPTION_PERFORMANCE_SQL, (D1, D5))
+    whole = build(conn, "whole", subscription_performance.SUBSCRIPTION_PERFORMANCE_SQL, (D1, D5))
     by_day = [
         r
         for d in range(4)
         for r in build(
             conn,
             "one",
-            subscriptions.SUBSCRIPTION_PERFORMANCE_SQL,
+            subscription_performance.SUBSCRIPTION_PERFORMANCE_SQL,
             (D1 + timedelta(d), D1 + timedelta(d + 1)),
         )
     ]
@@ -112,7 +112,7 @@ def test_subscription_group_end_to_end(tmp_path):
         _row(F1, 2, "sub1", "basic", "10.00", "cancelled", _at(F0, 9), _at(F1, 8)),
     ]
     result, warehouse = materialize_gold(
-        tmp_path, {"subscriptions": deltas}, [*subscriptions.assets, *subscriptions.asset_checks]
+        tmp_path, {"subscriptions": deltas}, table_defs(subscription_performance)
     )
     assert result.success
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
@@ -133,7 +133,7 @@ def test_subscription_group_end_to_end(tmp_path):
 
 
 def test_started_and_cancelled_fall_on_the_shops_day():
-    day = subscriptions.shop_day("ts", "Europe/Berlin")  # the asset's query uses ECOM_TIMEZONE
+    day = subscription_performance.shop_day("ts", "Europe/Berlin")  # the asset's query uses ECOM_TIMEZONE
     conn = duckdb.connect()
     utc = ("2026-01-01 22:30", "2026-07-01 21:59", "2026-07-01 22:00")
     times = ", ".join(f"(TIMESTAMP '{t}')" for t in utc)

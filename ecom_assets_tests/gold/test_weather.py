@@ -8,10 +8,11 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from ecom_assets.gold import sales, weather
+from ecom_assets.gold.external import weather_impact, weather_sales_daily
+from ecom_assets.gold.sales import daily_business_metrics, regional_sales, sales_summary
 from ecom_assets_tests.gold.test_marketing import build
 from ecom_assets_tests.gold.test_sales import D1, D2, D3, F0, F1, order, partition_metadata, session
-from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db
+from ecom_assets_tests.helpers import materialize_range, resources_for, rows, silver_db, table_defs
 
 FEB = date(2026, 2, 1)
 
@@ -49,7 +50,7 @@ def test_weather_sales_daily_puts_each_regions_sales_beside_its_weather():
             ],  # Hesse has no weather row: not in the table
         }
     )
-    got = build(conn, "weather_sales_daily", weather.WEATHER_SALES_DAILY_SQL, (D1, D3))
+    got = build(conn, "weather_sales_daily", weather_sales_daily.WEATHER_SALES_DAILY_SQL, (D1, D3))
     assert [tuple(r.values()) for r in got] == [
         # Bavaria on D1: o1 100 + o2 40 (o3 cancelled), sessions s1, s2
         (D1, "DE", "Bavaria", Decimal("140.0000"), 2, 2, 3.5, 0.0, "sunny"),
@@ -91,7 +92,8 @@ def test_weather_impact_correlates_daily_revenue_with_temperature_and_rain():
             (day[2], "Hesse", 20, 4, 5),
         ],
     )
-    got = {r["region"]: r for r in build(conn, "weather_impact", weather.WEATHER_IMPACT_SQL, (D1, FEB))}
+    impact = build(conn, "weather_impact", weather_impact.WEATHER_IMPACT_SQL, (D1, FEB))
+    got = {r["region"]: r for r in impact}
     assert set(got) == {"Bavaria", "Berlin", "Hesse"}
     bavaria = got["Bavaria"]
     # revenue mean 500 / 5 = 100, deviations 0, −50, 100, −20, −30 (squares sum to 13,800);
@@ -129,18 +131,19 @@ def test_weather_group_end_to_end(tmp_path):
         },
         duckdb.connect(str(warehouse)),
     ).close()
-    everything = [*sales.assets, *sales.asset_checks, *weather.assets, *weather.asset_checks]
+    daily_tables = (daily_business_metrics, sales_summary, regional_sales, weather_sales_daily)
+    everything = table_defs(*daily_tables, weather_impact)
     resources = resources_for(tmp_path, warehouse)
     daily = materialize_range(
         everything,
         F0.isoformat(),
         F1.isoformat(),
         resources,
-        selection=[a.key for a in (*sales.assets, weather.assets[0])],
+        selection=[m.asset.key for m in daily_tables],
     )
     assert daily.success
     monthly = materialize_range(
-        everything, F0.isoformat(), F0.isoformat(), resources, selection=[weather.assets[1].key]
+        everything, F0.isoformat(), F0.isoformat(), resources, selection=[weather_impact.asset.key]
     )
     assert monthly.success
     checks = {

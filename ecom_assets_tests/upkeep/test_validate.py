@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from ecom_assets.definitions import defs
-from ecom_assets.upkeep import validate
+from ecom_assets.gold.upkeep import raw_validation
 from ecom_assets_tests.helpers import materialize_range, resources_for, rows, write_drop
 from ecom_assets_tests.upkeep import LOAD_BUSINESS_METRICS
 
@@ -74,7 +74,7 @@ def test_gold_matches_raw_and_a_tampered_gold_row_fails(tmp_path: Path):
             D1,
             resources,
             instance=instance,
-            selection=[validate.raw_validation.key],
+            selection=[raw_validation.asset.key],
             raise_on_error=False,
         )
         (evaluation,) = [

@@ -1,5 +1,7 @@
-"""Gold: the reporting tables, by domain (one module each)."""
+"""Gold: the reporting tables, by domain (one module each, named as the domain's asset group and its
+package of table modules, ``ecom_assets/gold/<domain>/``)."""
 
-from ecom_assets.dictionary.gold import customer, engagement, external, marketing, product, sales
+from ecom_assets.dictionary.gold import customer, engagement, external, marketing, product, sales, upkeep
 
-TABLES = [t for domain in (sales, marketing, engagement, product, customer, external) for t in domain.TABLES]
+DOMAINS = (sales, marketing, engagement, product, customer, external, upkeep)
+TABLES = [t for domain in DOMAINS for t in domain.TABLES]

@@ -19,7 +19,7 @@ from ecom_assets.dictionary.gold.common import (
     text,
 )
 from ecom_assets.dictionary.model import DAYS
-from ecom_assets.gold.customer_value import HORIZON_DAYS
+from ecom_assets.gold.customer.customer_clv_predictions import HORIZON_DAYS
 
 _FLOORS = ", ".join(f"{name} ≥ {floor}" for name, floor in VALUE_SEGMENT_FLOORS)
 VALUE_SEGMENT = f"On historic_clv (revenue − refunds): {_FLOORS}, else Low Value."

@@ -19,8 +19,8 @@ from ecom_assets.dictionary.gold.common import (
     text,
 )
 from ecom_assets.dictionary.model import DAYS
-from ecom_assets.gold.affinity import MIN_ORDERS, WINDOW_DAYS
-from ecom_assets.gold.product_interactions import TURNOVER_DAYS
+from ecom_assets.gold.product.customer_product_interactions import TURNOVER_DAYS
+from ecom_assets.gold.product.product_affinity import MIN_ORDERS, WINDOW_DAYS
 
 MONTH_SALES = ("The month's sale rows of silver.fact_sales: gross line-item revenue (product_price × "
                "product_qty of valid orders' line items); returns do not reduce it.")

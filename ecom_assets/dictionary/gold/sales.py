@@ -17,8 +17,8 @@ from ecom_assets.dictionary.gold.common import (
     score,
     text,
 )
-from ecom_assets.gold.orders import REVIEW_RULES
-from ecom_assets.gold.trends import LOOK_BACK_DAYS
+from ecom_assets.gold.sales.daily_revenue import LOOK_BACK_DAYS
+from ecom_assets.gold.sales.orders_for_review import REVIEW_RULES
 from ecom_assets.schema import RESTATEMENT_DAYS
 
 _RULES = "; ".join(f"{name}: {cond} (weight {weight})" for name, (cond, weight) in REVIEW_RULES.items())

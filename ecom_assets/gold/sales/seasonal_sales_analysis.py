@@ -1,15 +1,14 @@
-"""Monthly gold tables: seasonal sales (here) and the product tables of ``monthly_products``.
+"""gold.seasonal_sales_analysis: each month's revenue and orders with month-on-month and year-on-year
+growth and daily volatility.
 
-Partition column ``month`` (the month's first day). ``seasonal_sales_analysis``
-looks back 12 months for its growth rates; months that start before the first
-daily partition are unknown (NULL), never 0.
+Partition column ``month`` (the month's first day). It looks back 12 months for its growth rates;
+months that start before the first daily partition are unknown (NULL), never 0.
 """
 
 from datetime import date
 
 from ecom_assets.business_rules import VALID
 from ecom_assets.checks import Claim, claim_checks, unique_key
-from ecom_assets.gold import monthly_products
 from ecom_assets.gold.periodic import TWELVE_MONTHS_BACK, period_asset, silver_deps
 from ecom_assets.partitions import DAILY
 
@@ -58,7 +57,7 @@ WHERE cur.month = $start
 """
 
 
-seasonal_sales_analysis = period_asset(
+asset = period_asset(
     "monthly",
     "seasonal_sales_analysis",
     seasonal_sql(DAILY.start.date()),
@@ -74,21 +73,17 @@ seasonal_sales_analysis = period_asset(
     },
 )
 
-assets = [seasonal_sales_analysis, *monthly_products.assets]
-asset_checks = [
-    *claim_checks(
-        unique_key("gold.seasonal_sales_analysis", "one_row_per_month", ["month"]),
-        Claim(
-            "gold.seasonal_sales_analysis",
-            "revenue_matches_silver_orders",
-            "For every month, revenue equals the valid silver orders' total_price of that month.",
-            f"""
+asset_checks = claim_checks(
+    unique_key("gold.seasonal_sales_analysis", "one_row_per_month", ["month"]),
+    Claim(
+        "gold.seasonal_sales_analysis",
+        "revenue_matches_silver_orders",
+        "For every month, revenue equals the valid silver orders' total_price of that month.",
+        f"""
             SELECT month, revenue AS gold_revenue,
                    (SELECT coalesce(sum(total_price), 0) FROM silver.orders
                     WHERE {VALID} AND date >= month AND date < month + INTERVAL 1 MONTH) AS silver_revenue
             FROM gold.seasonal_sales_analysis WHERE revenue IS DISTINCT FROM silver_revenue
             """,
-        ),
     ),
-    *monthly_products.asset_checks,
-]
+)

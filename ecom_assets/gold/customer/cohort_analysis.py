@@ -1,4 +1,5 @@
-"""Gold cohort table of the customer domain (exported through ``ecom_assets.gold.customer``)."""
+"""gold.cohort_analysis: each monthly cohort of first-time buyers, month by month since its first
+order, as of the week's last day: active customers, retention and revenue."""
 
 from ecom_assets.checks import Claim, bounded, claim_checks, unique_key
 from ecom_assets.gold.periodic import ALL_HISTORY_WEEKS, VALID_ORDERS, period_asset, silver_deps
@@ -33,7 +34,7 @@ FROM cohorts LEFT JOIN activity AS a USING (cohort_month, months_since_first)
 ORDER BY cohort_month, months_since_first
 """
 
-cohort_analysis = period_asset(
+asset = period_asset(
     "weekly",
     "cohort_analysis",
     COHORT_SQL,
@@ -47,7 +48,6 @@ cohort_analysis = period_asset(
 )
 
 _TABLE = "gold.cohort_analysis"
-assets = [cohort_analysis]
 asset_checks = claim_checks(
     unique_key(_TABLE, "one_row_per_cohort_and_month", ["as_of_date", "cohort_month", "months_since_first"]),
     Claim(

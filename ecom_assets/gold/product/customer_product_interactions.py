@@ -1,4 +1,4 @@
-"""customer_product_interactions: each product's day of views, purchases, turnover and top segment."""
+"""gold.customer_product_interactions: each product's day of views, purchases, turnover and top segment."""
 
 import dagster as dg
 
@@ -74,26 +74,24 @@ ORDER BY ALL
 _TABLE = "gold.customer_product_interactions"
 _SEGMENT_LIST = ", ".join(f"'{s}'" for s in CUSTOMER_SEGMENTS)
 _LOOK_BACK = dg.TimeWindowPartitionMapping(start_offset=-(TURNOVER_DAYS - 1))
-assets = [
-    sql_asset(
-        layer="gold",
-        name="customer_product_interactions",
-        sql=CUSTOMER_PRODUCT_INTERACTIONS_SQL,
-        deps=[
-            dg.AssetDep(dg.AssetKey(["silver", "fact_sales"]), partition_mapping=_LOOK_BACK),
-            dg.AssetDep(dg.AssetKey(["silver", "dim_product"]), partition_mapping=_LOOK_BACK),
-            dg.AssetKey(["silver", "pageviews"]),
-            *HISTORY_DEPS,
-        ],
-        group="product",
-        kpis={
-            "products": "COUNT(*)",
-            "total_revenue": "SUM(total_revenue)",
-            "total_views": "SUM(total_views)",
-            "median_inventory_turnover": "median(inventory_turnover)",
-        },
-    ),
-]
+asset = sql_asset(
+    layer="gold",
+    name="customer_product_interactions",
+    sql=CUSTOMER_PRODUCT_INTERACTIONS_SQL,
+    deps=[
+        dg.AssetDep(dg.AssetKey(["silver", "fact_sales"]), partition_mapping=_LOOK_BACK),
+        dg.AssetDep(dg.AssetKey(["silver", "dim_product"]), partition_mapping=_LOOK_BACK),
+        dg.AssetKey(["silver", "pageviews"]),
+        *HISTORY_DEPS,
+    ],
+    group="product",
+    kpis={
+        "products": "COUNT(*)",
+        "total_revenue": "SUM(total_revenue)",
+        "total_views": "SUM(total_views)",
+        "median_inventory_turnover": "median(inventory_turnover)",
+    },
+)
 
 asset_checks = claim_checks(
     unique_key(_TABLE, "one_row_per_product", ["date", "product_id"]),

@@ -1,4 +1,5 @@
-"""customer_segmentation: the ER seed's weekly customer view of user_lifetime_metrics."""
+"""gold.customer_segmentation: the ER seed's weekly customer view of user_lifetime_metrics (segments,
+activity, purchase diversity)."""
 
 import dagster as dg
 
@@ -38,25 +39,23 @@ ORDER BY customer_id
 """
 
 _TABLE = "gold.customer_segmentation"
-assets = [
-    period_asset(
-        "weekly",
-        "customer_segmentation",
-        CUSTOMER_SEGMENTATION_SQL,
-        [
-            dg.AssetDep(gold_key("user_lifetime_metrics")),
-            *silver_deps(("fact_sales", "dim_product"), ALL_HISTORY_WEEKS),
-        ],
-        "customer",
-        {
-            "customers": "count(*)",
-            **{
-                f"{d.split()[0].lower()}_customers": f"count(*) FILTER (WHERE purchase_diversity = '{d}')"
-                for d in DIVERSITY
-            },
+asset = period_asset(
+    "weekly",
+    "customer_segmentation",
+    CUSTOMER_SEGMENTATION_SQL,
+    [
+        dg.AssetDep(gold_key("user_lifetime_metrics")),
+        *silver_deps(("fact_sales", "dim_product"), ALL_HISTORY_WEEKS),
+    ],
+    "customer",
+    {
+        "customers": "count(*)",
+        **{
+            f"{d.split()[0].lower()}_customers": f"count(*) FILTER (WHERE purchase_diversity = '{d}')"
+            for d in DIVERSITY
         },
-    ),
-]
+    },
+)
 
 asset_checks = claim_checks(
     unique_key(_TABLE, "one_row_per_customer", ["as_of_date", "customer_id"]),

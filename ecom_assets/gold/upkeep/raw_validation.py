@@ -1,6 +1,6 @@
-"""Validate aggregated against raw: each month, revenue, orders and sessions recomputed per day from
-bronze (the raw text, typed on the fly) beside gold.daily_business_metrics, and a check that fails
-with the days that differ and both numbers.
+"""gold.raw_validation: aggregated validated against raw. Each month, revenue, orders and sessions
+recomputed per day from bronze (the raw text, typed on the fly) beside gold.daily_business_metrics,
+and a check that fails with the days that differ and both numbers.
 
 The recomputation shares no SQL with silver or gold: it reads bronze's text columns, trims, lower-cases
 and casts them itself, places each row on its event day in the shop's time zone, and leaves out only the
@@ -76,7 +76,7 @@ FROM compared
 ORDER BY date
 """
 
-raw_validation = period_asset(
+asset = period_asset(
     "monthly",
     "raw_validation",
     RAW_VALIDATION_SQL,
@@ -93,7 +93,6 @@ raw_validation = period_asset(
     },
 )
 
-assets = [raw_validation]
 asset_checks = claim_checks(
     Claim(
         TABLE,

@@ -1,4 +1,5 @@
-"""subscription_performance: each plan's day of active, new, paused and cancelled subscriptions and MRR.
+"""gold.subscription_performance: each plan's day of active, new, paused and cancelled subscriptions and
+MRR.
 
 ``subscription_table.csv`` is a delta, so a subscription's state on day D is its latest
 silver row with ``_drop_date`` <= D (ASOF join). The previous day's state is computed the
@@ -9,9 +10,7 @@ unknown (NULL). started_at/cancelled_at fall on D in the shop's time zone.
 import dagster as dg
 
 from ecom_assets.checks import Claim, bounded, claim_checks, unique_key
-from ecom_assets.gold.common import days, pct
-from ecom_assets.gold.segments import ALL_HISTORY_DAYS
-from ecom_assets.gold.trends import FIRST_DAY
+from ecom_assets.gold.common import ALL_HISTORY_DAYS, FIRST_DAY, days, pct
 from ecom_assets.silver.rules import local_day as shop_day
 from ecom_assets.sql_asset import sql_asset
 
@@ -60,21 +59,19 @@ ORDER BY ALL
 """
 
 _TABLE = "gold.subscription_performance"
-assets = [
-    sql_asset(
-        layer="gold",
-        name="subscription_performance",
-        sql=SUBSCRIPTION_PERFORMANCE_SQL,
-        deps=[dg.AssetDep(dg.AssetKey(["silver", "subscriptions"]), partition_mapping=ALL_HISTORY_DAYS)],
-        group="customer",
-        kpis={
-            "active_subscriptions": "SUM(active_subscriptions)",
-            "mrr": "SUM(mrr)",
-            "net_mrr_change": "SUM(net_mrr_change)",
-            "cancelled_subscriptions": "SUM(cancelled_subscriptions)",
-        },
-    ),
-]
+asset = sql_asset(
+    layer="gold",
+    name="subscription_performance",
+    sql=SUBSCRIPTION_PERFORMANCE_SQL,
+    deps=[dg.AssetDep(dg.AssetKey(["silver", "subscriptions"]), partition_mapping=ALL_HISTORY_DAYS)],
+    group="customer",
+    kpis={
+        "active_subscriptions": "SUM(active_subscriptions)",
+        "mrr": "SUM(mrr)",
+        "net_mrr_change": "SUM(net_mrr_change)",
+        "cancelled_subscriptions": "SUM(cancelled_subscriptions)",
+    },
+)
 
 asset_checks = claim_checks(
     unique_key(_TABLE, "one_row_per_plan", ["date", "plan"]),

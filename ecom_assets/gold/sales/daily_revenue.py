@@ -1,14 +1,12 @@
-"""Gold tables of the sales domain that look back: daily revenue with trailing averages."""
+"""gold.daily_revenue: daily_business_metrics' revenue with trailing 7- and 30-day means."""
 
 import dagster as dg
 
 from ecom_assets.checks import Claim, claim_checks
-from ecom_assets.gold.common import days, gold_key, matches_daily_business_metrics, ratio
-from ecom_assets.partitions import DAILY
+from ecom_assets.gold.common import FIRST_DAY, days, gold_key, matches_daily_business_metrics, ratio
 from ecom_assets.sql_asset import sql_asset
 
 LOOK_BACK_DAYS = 29
-FIRST_DAY = f"DATE '{DAILY.start.date().isoformat()}'"
 
 # The trailing windows need the 29 days before $start, but never days before the first partition.
 DAILY_REVENUE = f"""
@@ -36,23 +34,21 @@ WHERE date >= $start AND date < $end
 ORDER BY date
 """
 
-assets = [
-    sql_asset(
-        layer="gold",
-        name="daily_revenue",
-        sql=DAILY_REVENUE,
-        deps=[
-            dg.AssetDep(
-                gold_key("daily_business_metrics"),
-                # Dagster clamps the offset at the first partition: no nonexistent upstream days.
-                partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-LOOK_BACK_DAYS),
-            )
-        ],
-        group="sales",
-        # one row per day: a day's own trailing means (over several days, their mean)
-        kpis={"revenue_7d_avg": "AVG(revenue_7d_avg)", "revenue_30d_avg": "AVG(revenue_30d_avg)"},
-    ),
-]
+asset = sql_asset(
+    layer="gold",
+    name="daily_revenue",
+    sql=DAILY_REVENUE,
+    deps=[
+        dg.AssetDep(
+            gold_key("daily_business_metrics"),
+            # Dagster clamps the offset at the first partition: no nonexistent upstream days.
+            partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-LOOK_BACK_DAYS),
+        )
+    ],
+    group="sales",
+    # one row per day: a day's own trailing means (over several days, their mean)
+    kpis={"revenue_7d_avg": "AVG(revenue_7d_avg)", "revenue_30d_avg": "AVG(revenue_30d_avg)"},
+)
 
 asset_checks = claim_checks(
     matches_daily_business_metrics(

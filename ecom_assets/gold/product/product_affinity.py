@@ -1,4 +1,5 @@
-"""Gold: market-basket affinity of product pairs, weekly over the 90 days ending the week's Saturday.
+"""gold.product_affinity: market-basket affinity of product pairs, weekly over the 90 days ending the
+week's Saturday.
 
 Products are named by ``product_name`` (the line items' identity). A basket is a valid order's set of
 distinct products; an order is counted once per product however many lines or units it has.
@@ -50,7 +51,7 @@ CROSS JOIN total AS t
 ORDER BY antecedent, consequent
 """
 
-product_affinity = period_asset(
+asset = period_asset(
     "weekly",
     "product_affinity",
     PRODUCT_AFFINITY_SQL,
@@ -59,10 +60,8 @@ product_affinity = period_asset(
     {"pairs": "count(*)", "max_lift": "max(lift)", "orders": "max(total_orders)"},
 )
 
-assets = [product_affinity]
-
 _TABLE, _PAIR = "gold.product_affinity", ["as_of_date", "antecedent", "consequent"]
-CLAIMS = (
+asset_checks = claim_checks(
     unique_key(_TABLE, "one_row_per_ordered_pair", _PAIR),
     bounded(_TABLE, "confidence_is_at_most_100", ["confidence"], _PAIR, 0, 100, null_passes=False,
             description="Every confidence is a percentage: 0 < confidence <= 100."),
@@ -79,4 +78,3 @@ CLAIMS = (
         WHERE r.lift IS NULL OR abs(f.lift - r.lift) > 1e-9 * f.lift OR f.orders_with_both < {MIN_ORDERS}""",
     ),
 )
-asset_checks = claim_checks(*CLAIMS)

@@ -1,42 +1,19 @@
-"""Monthly gold tables of the medallion seed's pricing insights: category revenue by payment method,
-and each product's price, discount depth, elasticity and pricing action.
+"""gold.pricing_insights: each product's month of price, discount depth, elasticity and pricing action.
 
-Both read the month's sale rows of ``silver.fact_sales`` (gross: returns do not reduce them), like
-``monthly_products``; pricing_insights takes margin_pct and days_of_inventory from
-gold.product_performance (one definition) and the previous month from silver.
+It reads the month's sale rows of ``silver.fact_sales`` (gross: returns do not reduce them), takes
+margin_pct and days_of_inventory from gold.product_performance (one definition) and the previous
+month from silver.
 """
 
 import dagster as dg
 
-from ecom_assets.checks import Claim, accepted_values, claim_checks, unique_key
+from ecom_assets.checks import accepted_values, claim_checks, unique_key
 from ecom_assets.gold.common import gold_key
-from ecom_assets.gold.monthly_products import revenue_matches_fact_sales
 from ecom_assets.gold.periodic import period_asset, silver_deps
 
 PRICING_ACTIONS = ("raise_price", "discount", "hold")
 # The month and the one before it (the previous month end's list price and sales).
 WITH_PREVIOUS_MONTH = dg.TimeWindowPartitionMapping(-1, 0, allow_nonexistent_upstream_partitions=True)
-
-PRODUCT_REVENUE_PAYMENT_SQL = """
-WITH by_method AS (
-    SELECT p.category, f.payment_method, sum(f.total_amount) AS revenue,
-           count(DISTINCT f.order_id) AS orders, sum(f.quantity) AS units
-    FROM silver.fact_sales AS f
-    LEFT JOIN silver.dim_product AS p ON p.date = f.date AND p.product_id = f.product_id
-    WHERE f.date >= $start AND f.date < $end AND f.line_type = 'sale'
-    GROUP BY ALL
-)
-SELECT
-    CAST($start AS DATE) AS month,
-    CAST(category AS VARCHAR) AS category,
-    CAST(payment_method AS VARCHAR) AS payment_method,
-    CAST(revenue AS DECIMAL(18,4)) AS revenue,
-    CAST(orders AS BIGINT) AS orders,
-    CAST(units AS BIGINT) AS units,
-    CAST(100 * revenue / NULLIF(sum(revenue) OVER (PARTITION BY category), 0) AS DOUBLE) AS revenue_share_pct
-FROM by_method
-ORDER BY ALL
-"""
 
 PRICING_INSIGHTS_SQL = """
 WITH list_prices AS (  -- each product's list price in its last catalogue snapshot of the month
@@ -87,39 +64,20 @@ FROM measures
 ORDER BY product_id
 """
 
-_PAYMENTS, _PRICING = "gold.product_revenue_payment_analysis", "gold.pricing_insights"
-assets = [
-    period_asset(
-        "monthly",
-        "product_revenue_payment_analysis",
-        PRODUCT_REVENUE_PAYMENT_SQL,
-        silver_deps(("fact_sales", "dim_product")),
-        "product",
-        {"revenue": "SUM(revenue)", "categories": "COUNT(DISTINCT category)"},
-    ),
-    period_asset(
-        "monthly",
-        "pricing_insights",
-        PRICING_INSIGHTS_SQL,
-        [
-            *silver_deps(("fact_sales", "dim_product"), WITH_PREVIOUS_MONTH),
-            dg.AssetDep(gold_key("product_performance")),
-        ],
-        "product",
-        {f"{a}_products": f"count(*) FILTER (WHERE pricing_action = '{a}')" for a in PRICING_ACTIONS},
-    ),
-]
+_PRICING = "gold.pricing_insights"
+asset = period_asset(
+    "monthly",
+    "pricing_insights",
+    PRICING_INSIGHTS_SQL,
+    [
+        *silver_deps(("fact_sales", "dim_product"), WITH_PREVIOUS_MONTH),
+        dg.AssetDep(gold_key("product_performance")),
+    ],
+    "product",
+    {f"{a}_products": f"count(*) FILTER (WHERE pricing_action = '{a}')" for a in PRICING_ACTIONS},
+)
 
 asset_checks = claim_checks(
-    unique_key(_PAYMENTS, "one_row_per_category_and_method", ["month", "category", "payment_method"]),
-    revenue_matches_fact_sales(_PAYMENTS),
-    Claim(
-        _PAYMENTS,
-        "shares_add_up_to_100",
-        "For every month and category with revenue, revenue_share_pct adds up to 100.",
-        f"""SELECT month, category, sum(revenue_share_pct) AS total_share FROM {_PAYMENTS}
-        GROUP BY ALL HAVING sum(revenue) > 0 AND abs(sum(revenue_share_pct) - 100) > 1e-6""",
-    ),
     unique_key(_PRICING, "one_row_per_product", ["month", "product_id"]),
     accepted_values(
         _PRICING, "pricing_action_is_accepted", "pricing_action", PRICING_ACTIONS, keys=["month"]

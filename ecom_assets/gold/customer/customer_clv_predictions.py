@@ -1,4 +1,5 @@
-"""Gold: predicted customer lifetime value, weekly, from the BG/NBD and Gamma-Gamma fits of ``gold.clv``.
+"""gold.customer_clv_predictions: predicted customer lifetime value, weekly, from the BG/NBD and
+Gamma-Gamma fits of ``ecom_assets.gold.clv``.
 
 Each week the models are fitted (in days) on every customer with a valid order up to the week's
 Saturday, so re-running an old week gives the same fit. The asset reads the customers' summary from
@@ -187,5 +188,5 @@ def customer_clv_predictions(context: dg.AssetExecutionContext, warehouse: DuckD
     )
 
 
-assets = [customer_clv_predictions]
+asset = customer_clv_predictions
 asset_checks: list = []  # the convergence check is the asset's own (check_specs)

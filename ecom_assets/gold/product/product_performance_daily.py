@@ -1,4 +1,4 @@
-"""Gold tables of the product domain: each product's day of views, carts and sales."""
+"""gold.product_performance_daily: each product's day of views, carts and sales."""
 
 import dagster as dg
 
@@ -55,23 +55,21 @@ FROM measured
 ORDER BY ALL
 """
 
-assets = [
-    sql_asset(
-        layer="gold",
-        name="product_performance_daily",
-        sql=PRODUCT_PERFORMANCE_DAILY,
-        deps=[
-            dg.AssetKey(["silver", name])
-            for name in ("orders", "order_line_items", "add_to_cart", "pageviews", "dim_product")
-        ],
-        group="product",
-        kpis={
-            "products": "COUNT(*)",
-            "total_quantity_sold": "SUM(total_quantity_sold)",
-            "total_revenue": "SUM(total_revenue)",
-        },
-    ),
-]
+asset = sql_asset(
+    layer="gold",
+    name="product_performance_daily",
+    sql=PRODUCT_PERFORMANCE_DAILY,
+    deps=[
+        dg.AssetKey(["silver", name])
+        for name in ("orders", "order_line_items", "add_to_cart", "pageviews", "dim_product")
+    ],
+    group="product",
+    kpis={
+        "products": "COUNT(*)",
+        "total_quantity_sold": "SUM(total_quantity_sold)",
+        "total_revenue": "SUM(total_revenue)",
+    },
+)
 
 asset_checks = claim_checks(
     matches_per_day(

@@ -1,14 +1,8 @@
-"""Gold tables of the customer domain: weekly lifetime metrics with RFM (here) and cohorts.
-
-Both are weekly (Sunday to Saturday) and computed as of the week's last day
-(``as_of_date``, the partition column) from ALL silver history up to that day and
-nothing after it, so re-running an old week after newer days have landed gives
-the same rows. ``cohort_analysis`` lives in ``customer_cohorts`` (exported here).
-"""
+"""gold.user_lifetime_metrics: each customer's lifetime as of the week's last day: orders, revenue,
+refunds, historic CLV, favorite category, value segment, activity and RFM scores."""
 
 from ecom_assets.business_rules import ACTIVITY_STATUSES, RFM_SEGMENTS, VALID, VALUE_SEGMENTS, value_segment
 from ecom_assets.checks import Claim, accepted_values, bounded, claim_checks, unique_key
-from ecom_assets.gold import customer_cohorts
 from ecom_assets.gold.periodic import ALL_HISTORY_WEEKS, VALID_ORDERS, period_asset, silver_deps
 
 USER_LIFETIME_SQL = f"""
@@ -90,7 +84,7 @@ FROM scored
 ORDER BY user_id
 """
 
-user_lifetime_metrics = period_asset(
+asset = period_asset(
     "weekly",
     "user_lifetime_metrics",
     USER_LIFETIME_SQL,
@@ -104,31 +98,29 @@ user_lifetime_metrics = period_asset(
 )
 
 _TABLE, _AS_OF = "gold.user_lifetime_metrics", ["as_of_date"]
-assets = [user_lifetime_metrics, *customer_cohorts.assets]
-asset_checks = [
-    *claim_checks(
-        unique_key(_TABLE, "one_row_per_user", ["as_of_date", "user_id"]),
-        bounded(
-            _TABLE,
-            "rfm_scores_are_between_1_and_5",
-            ["rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score"],
-            ["as_of_date", "user_id"],
-            1,
-            5,
-            null_passes=False,
-            description="Every RFM score is 1, 2, 3, 4 or 5.",
-        ),
-        accepted_values(_TABLE, "rfm_segment_is_accepted", "rfm_segment", list(RFM_SEGMENTS), keys=_AS_OF),
-        accepted_values(_TABLE, "value_segment_is_accepted", "value_segment", VALUE_SEGMENTS, keys=_AS_OF),
-        accepted_values(
-            _TABLE, "activity_status_is_accepted", "activity_status", ACTIVITY_STATUSES, keys=_AS_OF
-        ),
-        Claim(
-            _TABLE,
-            "lifetime_revenue_matches_silver_orders",
-            "For every as_of_date, the users' total_revenue adds up to the revenue of all valid silver "
-            "orders up to that day.",
-            f"""
+asset_checks = claim_checks(
+    unique_key(_TABLE, "one_row_per_user", ["as_of_date", "user_id"]),
+    bounded(
+        _TABLE,
+        "rfm_scores_are_between_1_and_5",
+        ["rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score"],
+        ["as_of_date", "user_id"],
+        1,
+        5,
+        null_passes=False,
+        description="Every RFM score is 1, 2, 3, 4 or 5.",
+    ),
+    accepted_values(_TABLE, "rfm_segment_is_accepted", "rfm_segment", list(RFM_SEGMENTS), keys=_AS_OF),
+    accepted_values(_TABLE, "value_segment_is_accepted", "value_segment", VALUE_SEGMENTS, keys=_AS_OF),
+    accepted_values(
+        _TABLE, "activity_status_is_accepted", "activity_status", ACTIVITY_STATUSES, keys=_AS_OF
+    ),
+    Claim(
+        _TABLE,
+        "lifetime_revenue_matches_silver_orders",
+        "For every as_of_date, the users' total_revenue adds up to the revenue of all valid silver "
+        "orders up to that day.",
+        f"""
             WITH gold AS (SELECT as_of_date, sum(total_revenue) AS gold_revenue
                           FROM {_TABLE} GROUP BY as_of_date)
             SELECT as_of_date, gold_revenue,
@@ -136,7 +128,5 @@ asset_checks = [
                     WHERE date <= as_of_date AND {VALID} AND user_id IS NOT NULL) AS silver_revenue
             FROM gold WHERE gold_revenue IS DISTINCT FROM silver_revenue
             """,
-        ),
     ),
-    *customer_cohorts.asset_checks,
-]
+)

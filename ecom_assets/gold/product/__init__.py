@@ -1,0 +1,1 @@
+"""Gold, product domain (asset group ``product``): products by day, week and month, one module per table."""

@@ -1,0 +1,1 @@
+"""Gold, sales domain (asset group ``sales``): revenue, orders and their trends, one module per table."""

@@ -1,10 +1,11 @@
 """The data catalog, generated: ``python -m ecom_assets.catalog`` writes ``docs/catalog.md`` and
 ``docs/catalog.html`` (``--check`` only reports whether they are up to date).
 
-Every table of the code location with its layer, grain, partitioning, columns (name, type,
-description), upstream and downstream tables and asset checks, read from the loaded definitions
-(asset specs, check specs; the columns are the definition-time ``dagster/column_schema``) and the
-data dictionary. Sorted throughout, so the output changes only when the code does.
+Every table of the code location with its layer, grain, partitioning, the module that defines it,
+columns (name, type, description), upstream and downstream tables and asset checks, read from the
+loaded definitions (asset specs, check specs; the columns are the definition-time
+``dagster/column_schema``) and the data dictionary. Sorted throughout, so the output changes only
+when the code does.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import dagster as dg
 from ecom_assets import dictionary
 from ecom_assets.partitions import DAILY, MONTHLY, WEEKLY
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 COMMAND = "python -m ecom_assets.catalog"
 PARTITIONING = {DAILY: "daily", WEEKLY: "weekly (Sunday to Saturday)", MONTHLY: "monthly", None: "full"}
 READING = (
@@ -48,6 +50,7 @@ class Entry:
     layer: str
     name: str
     group: str
+    module: str  # the file that defines the table, from the repository root
     partitioning: str
     grain: str
     summary: str
@@ -65,6 +68,19 @@ def _table_name(key: dg.AssetKey) -> str:
     return ".".join(key.path)
 
 
+def modules() -> dict[dg.AssetKey, str]:
+    """Each table's module, as a path from the repository root: the module whose assets define it
+    (a gold table's is ``ecom_assets/gold/<group>/<table>.py``)."""
+    from ecom_assets.bronze import factory
+    from ecom_assets.gold import DOMAINS
+    from ecom_assets.silver import dimensions, facts, quarantine, tables
+
+    found = {t.key: factory for t in factory.BRONZE_ASSETS}
+    found |= {t.key: module for module in (tables, dimensions, facts) for t in module.assets}
+    found |= {m.asset.key: m for m in (quarantine, *(m for ms in DOMAINS.values() for m in ms))}
+    return {key: Path(m.__file__).resolve().relative_to(ROOT).as_posix() for key, m in found.items()}
+
+
 def entries(defs: dg.Definitions) -> list[Entry]:
     """Every asset of ``defs`` as a catalog entry, by layer (bronze, silver, gold), then name."""
     specs = {spec.key: spec for asset in defs.assets for spec in asset.specs}
@@ -77,6 +93,7 @@ def entries(defs: dg.Definitions) -> list[Entry]:
     check_specs += [c for checks_def in defs.asset_checks for c in checks_def.check_specs]
     for c in check_specs:
         checks[c.asset_key].append(Check(c.name, c.description or "", c.blocking))
+    paths = modules()
     out = []
     for key, spec in specs.items():
         layer, name = key.path
@@ -87,6 +104,7 @@ def entries(defs: dg.Definitions) -> list[Entry]:
                 layer=layer,
                 name=name,
                 group=spec.group_name or "",
+                module=paths.get(key, ""),
                 partitioning=PARTITIONING[spec.partitions_def],
                 grain=doc.grain,
                 summary=doc.summary,
@@ -133,7 +151,8 @@ def markdown(catalog: list[Entry]) -> str:
                 "",
                 f"### {e.table}",
                 "",
-                f"**Layer:** {e.layer} · **Partitioning:** {e.partitioning} · **Group:** {e.group}",
+                f"**Layer:** {e.layer} · **Partitioning:** {e.partitioning} · **Group:** {e.group} · "
+                f"**Module:** [`{e.module}`](../{e.module})",
                 "",
                 f"**Grain:** {e.grain}.",
                 "",
@@ -183,7 +202,8 @@ def html_page(catalog: list[Entry]) -> str:
         body += [
             f'<h2 id="{_anchor(e.table)}">{e.table}</h2>',
             f"<p><strong>Layer:</strong> {e.layer} · <strong>Partitioning:</strong> {e.partitioning} · "
-            f"<strong>Group:</strong> {e.group}</p>",
+            f"<strong>Group:</strong> {e.group} · <strong>Module:</strong> "
+            f'<a href="../{e.module}"><code>{e.module}</code></a></p>',
             f"<p><strong>Grain:</strong> {_inline(e.grain)}.</p>",
             *([f"<p>{_inline(e.summary)}</p>"] if e.summary else []),
             f"<p><strong>Upstream:</strong> {_html_links(e.upstream)}<br>"

@@ -17,6 +17,9 @@ def test_catalog_lists_every_table_with_its_lineage_partitioning_and_checks():
 
     revenue = entries["gold.daily_revenue"]
     assert (revenue.partitioning, revenue.group) == ("daily", "sales")
+    assert revenue.module == "ecom_assets/gold/sales/daily_revenue.py"
+    assert entries["silver.dim_date"].module == "ecom_assets/silver/dimensions.py"
+    assert all((catalog.ROOT / e.module).is_file() for e in entries.values())
     assert revenue.upstream == ("gold.daily_business_metrics",)
     assert [c.name for c in revenue.columns] == [
         "date", "revenue", "orders", "revenue_7d_avg", "revenue_30d_avg"
@@ -41,7 +44,9 @@ def test_catalog_lists_every_table_with_its_lineage_partitioning_and_checks():
 def test_markdown_shows_each_table_with_grain_columns_and_checks():
     text = catalog.markdown(catalog.entries(defs))
     section = text[text.index("### gold.sales_summary"):text.index("### gold.seasonal_sales_analysis")]
+    module = "ecom_assets/gold/sales/sales_summary.py"
     assert "**Layer:** gold · **Partitioning:** daily · **Group:** sales" in section
+    assert f" · **Module:** [`{module}`](../{module})" in section
     assert "**Grain:** one row per day (zeros on a day without sales or returns)." in section
     assert "**Upstream:** [silver.fact_sales](#silverfact_sales), [silver.returns](#silverreturns)" in section
     assert "| `return_rate` | DOUBLE | units_returned / units_sold × 100; NULL when nothing sold." in section

@@ -4,12 +4,16 @@ To accept a deliberate change:
 ``UPDATE_SNAPSHOT=1 .venv/bin/python -m pytest ecom_assets_tests/test_definitions.py``.
 """
 
+import importlib
+import inspect
 import os
 from pathlib import Path
 
 import dagster as dg
 
+from ecom_assets import gold
 from ecom_assets.definitions import defs
+from ecom_assets.dictionary import gold as gold_dictionary
 from ecom_assets.partitions import DAILY, MONTHLY, WEEKLY
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.txt"
@@ -57,6 +61,32 @@ def test_a_range_run_of_every_daily_table_is_three_steps():
     assert sorted(s.node_def.name for s in daily) == ["bronze_daily", "gold_daily", "silver_daily"]
     assert all(s.can_subset for s in daily)
     assert sum(len(s.keys) for s in daily) == 53
+
+
+def test_each_gold_table_lives_in_the_module_named_after_it_in_its_group():
+    """gold.<table> of asset group <group> is made, with its checks, in
+    ecom_assets/gold/<group>/<table>.py and described in ecom_assets/dictionary/gold/<group>.py: the
+    table's name finds its file."""
+    tables = {spec.key: spec.group_name for _, spec in _specs() if spec.key.path[0] == "gold"}
+    checks = {k for step in [*defs.assets, *defs.asset_checks] for k in step.check_keys}
+    described = {t.name: d.__name__.rsplit(".", 1)[-1] for d in gold_dictionary.DOMAINS for t in d.TABLES}
+    for key, group in tables.items():
+        name = key.path[1]
+        try:
+            module = importlib.import_module(f"ecom_assets.gold.{group}.{name}")
+        except ModuleNotFoundError:
+            raise AssertionError(f"gold.{name} (group {group}) is not in gold/{group}/{name}.py") from None
+        assert module.asset.key == key, f"{module.__name__} defines {module.asset.key}, not {key}"
+        assert f'"{name}"' in inspect.getsource(module), f"{key} is not made in {module.__name__}"
+        assert module in gold.DOMAINS[group], f"ecom_assets.gold.DOMAINS[{group!r}] lacks {module.__name__}"
+        own = {c.spec.key for c in module.asset_checks} | set(getattr(module.asset, "check_keys", ()))
+        assert own == {c for c in checks if c.asset_key == key}, f"{key}: checks made outside its module"
+        assert described.get(name) == group, f"{key}: described in dictionary/gold/{described.get(name)}.py"
+    # Each domain package holds its tables' modules and nothing else, and every one is an asset.
+    for group, modules in gold.DOMAINS.items():
+        files = {p.stem for p in (Path(gold.__file__).parent / group).glob("*.py")} - {"__init__"}
+        assert files == {m.__name__.rsplit(".", 1)[-1] for m in modules}, group
+        assert all(tables.get(m.asset.key) == group for m in modules), group
 
 
 def test_shape_matches_snapshot():

@@ -8,9 +8,15 @@ never fails the run: a fit that does not converge (at ``penalizer=0.0``, or the 
 ``penalizer``) is retried with a small penalty; what was used (parameters, log-likelihood,
 convergence, penalty) is each week's metadata, and the ``clv_fits_converged`` check warns when a
 week's fit did not converge.
+
+The models (and scipy under them) are imported when a week is fitted, not when the code location
+loads: every run, sensor tick and webserver start would otherwise pay about a second for scipy.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -18,11 +24,13 @@ import numpy as np
 import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
-from ecom_assets.gold import clv
 from ecom_assets.gold.periodic import ALL_HISTORY_WEEKS, VALID_ORDERS, silver_deps
 from ecom_assets.partitions import SINGLE_RUN, WEEKLY
 from ecom_assets.sql_asset import OWNER, partition_windows, run_sql
 from ecom_assets.warehouse import TableBuild, Window
+
+if TYPE_CHECKING:
+    from ecom_assets.gold import clv
 
 HORIZON_DAYS = 90
 FALLBACK_PENALIZER = 0.01
@@ -103,6 +111,8 @@ def _fit_or_retry(fit, penalizer: float, errors: list[str], name: str) -> clv.Fi
 
 def fit_week(summary: pa.Table, penalizer: float = 0.0) -> WeekFit:
     """Fit BG/NBD on every customer, Gamma-Gamma on the repeat customers with a positive monetary."""
+    from ecom_assets.gold import clv
+
     if summary.num_rows == 0:
         return WeekFit(None, None, ("no customers yet",))
     x, t_x, t = (summary[c].to_numpy().astype(float) for c in ("frequency", "recency", "t_days"))
@@ -117,6 +127,8 @@ def fit_week(summary: pa.Table, penalizer: float = 0.0) -> WeekFit:
 
 def predictions(summary: pa.Table, fits: WeekFit) -> pa.Table:
     """The week's rows: the summary plus p_alive, expected purchases and value, predicted CLV."""
+    from ecom_assets.gold import clv
+
     n = summary.num_rows
     x, t_x, t = (summary[c].to_numpy().astype(float) for c in ("frequency", "recency", "t_days"))
     m = np.nan_to_num(summary["monetary"].to_numpy(zero_copy_only=False).astype(float))

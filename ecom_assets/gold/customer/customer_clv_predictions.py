@@ -13,8 +13,6 @@ The models (and scipy under them) are imported when a week is fitted, not when t
 loads: every run, sensor tick and webserver start would otherwise pay about a second for scipy.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,8 +61,8 @@ def customer_summary(conn: duckdb.DuckDBPyConnection, window: Window) -> pa.Tabl
 class WeekFit:
     """The two fits of one week (None: nothing to fit, e.g. no repeat customer yet)."""
 
-    bgnbd: clv.Fit | None
-    gamma_gamma: clv.Fit | None
+    bgnbd: "clv.Fit | None"
+    gamma_gamma: "clv.Fit | None"
     errors: tuple[str, ...] = ()
     customers: int = 0
 
@@ -95,7 +93,7 @@ class ClvFitConfig(dg.Config):
     penalizer: float = 0.0  # L2 penalty on the log-parameters (gold.clv); 0 = plain maximum likelihood
 
 
-def _fit_or_retry(fit, penalizer: float, errors: list[str], name: str) -> clv.Fit | None:
+def _fit_or_retry(fit, penalizer: float, errors: list[str], name: str) -> "clv.Fit | None":
     """The fit at ``penalizer``; if it does not converge, the one at FALLBACK_PENALIZER when that
     converges; None when the model cannot be fitted at all (the reason goes to ``errors``)."""
     try:
@@ -151,7 +149,7 @@ def predictions(summary: pa.Table, fits: WeekFit) -> pa.Table:
     return out
 
 
-def _state(fit: clv.Fit | None) -> str:
+def _state(fit: "clv.Fit | None") -> str:
     return "not fitted" if fit is None else f"{fit.message} (penalizer {fit.penalizer})"
 
 

@@ -51,6 +51,8 @@ def sql_asset(
     automation_condition: dg.AutomationCondition | None = None,
     freshness_policy: object | None = None,
     after: Callable[[duckdb.DuckDBPyConnection, Window], None] | None = None,
+    produce: Callable[[duckdb.DuckDBPyConnection, Window], str] | None = None,
+    builds_after: Sequence[dg.AssetKey] = (),
 ) -> TableAsset:
     """The table ``[layer, name]`` whose rows are ``sql`` (see the module docstring).
 
@@ -58,6 +60,10 @@ def sql_asset(
     in ``ecom_assets.definitions``).
 
     ``after`` runs in each window's transaction after its rows are written (see ``TableBuild``).
+    ``produce`` (optional) gives a window's query a faster way to exactly the rows of ``sql``, for
+    example from work a table built earlier in the step left on the connection; ``sql`` stays the
+    table's definition (shown in the UI, read for its inputs, run by tests and tools).
+    ``builds_after`` orders the build within a step (see ``TableAsset.builds_after``).
     Every daily gold partition also reports the late and corrected rows its day absorbed.
     """
     assert cadence in CADENCES, cadence
@@ -71,7 +77,8 @@ def sql_asset(
     def build(context: dg.AssetExecutionContext, _resources: object) -> TableBuild:
         rebuild = context.run.tags.get(REBUILD_TAG) == "true"
         return TableBuild(
-            lambda _conn, _window: sql, partition_windows(context, partitions_def), kpis or {}, facts, after,
+            produce or (lambda _conn, _window: sql), partition_windows(context, partitions_def), kpis or {},
+            facts, after,
             incremental=None if rebuild else inputs,
         )
 
@@ -86,7 +93,7 @@ def sql_asset(
         automation_condition=automation_condition,
         **extra,
     )
-    return TableAsset(spec, build, partitions_def, sql)
+    return TableAsset(spec, build, partitions_def, sql, frozenset(builds_after))
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, window: Window = None) -> pa.Table:

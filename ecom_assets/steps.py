@@ -44,6 +44,9 @@ class TableAsset:
     build: Callable[[dg.AssetExecutionContext, StepResources], TableBuild]
     partitions_def: dg.PartitionsDefinition | None
     sql: str | None = None  # the query of a SQL table (``$start``/``$end`` bound to a window)
+    # Tables to build before this one when the same step builds them: an order, not a dependency
+    # (a failed check of theirs does not stop this table).
+    builds_after: frozenset[dg.AssetKey] = frozenset()
 
     @property
     def key(self) -> dg.AssetKey:
@@ -204,7 +207,8 @@ def engine_step(
     assert all(t.partitions_def == partitions_def for t in tables), name
     by_key = {t.key: t for t in tables}
     graph = {t.key: {d.asset_key for d in t.spec.deps if d.asset_key in by_key} for t in tables}
-    order = list(TopologicalSorter(graph).static_order())
+    ordering = {key: deps | (by_key[key].builds_after & set(by_key)) for key, deps in graph.items()}
+    order = list(TopologicalSorter(ordering).static_order())
     placed = _checks_after(order, checks, set(by_key))
     layer = tables[0].spec.tags["layer"]
     reads_landing = layer == "bronze"

@@ -1,49 +1,51 @@
-"""``silver.quarantine``: every bronze row that did not make it into its silver table, and why."""
+"""``silver.quarantine``: every bronze row that did not make it into its silver table, and why.
 
+Its rows are ``tables.quarantine_select`` of every landing table. In a step that built a silver table
+for the same window, that table's rejected rows are already classified (``tables.rejected_table``)
+and are read from there instead of classifying bronze a second time; the result is the same.
+"""
+
+
+import dagster as dg
+import duckdb
 
 from ecom_assets.meta import record_restatements
-from ecom_assets.schema import LINEAGE_COLUMNS, RESTATEMENT_DAYS, TABLES, Table
-from ecom_assets.silver.contract import QUARANTINE, QUARANTINE_REASONS
-from ecom_assets.silver.rules import ident, ip_prefix, literal, mask_ips
-from ecom_assets.silver.tables import classify_sql, restatement_deps
+from ecom_assets.schema import RESTATEMENT_DAYS, TABLES
+from ecom_assets.silver.contract import QUARANTINE_REASONS
+from ecom_assets.silver.tables import quarantine_select, rejected_table, restatement_deps
 from ecom_assets.sql_asset import sql_asset
-
-
-def raw_json(table: Table) -> str:
-    """The bronze row as a JSON object (every bronze column, in order).
-
-    Privacy: silver never holds a full IP, so for sessions ``ip`` is replaced by ``ip_prefix``
-    and IP addresses in an unsplittable ``_raw_line`` are masked; bronze keeps the original.
-    ``_ingested_at`` is left out: it says when bronze read the file, not what the row is, and a
-    rebuild must give the same quarantine as the loads it replaces.
-    """
-    fields = []
-    for name in [*table.column_names, *(c for c in LINEAGE_COLUMNS if c != "_ingested_at")]:
-        value = ident(name)
-        if table.name == "sessions" and name == "ip":
-            name, value = "ip_prefix", ip_prefix('"_t_ip"')
-        elif table.name == "sessions" and name == "_raw_line":
-            value = mask_ips(value)
-        fields.append(f"{ident(name)} := {value}")
-    return f"to_json(struct_pack({', '.join(fields)}))"
-
-
-def quarantine_select(table: Table) -> str:
-    """The quarantined rows of one bronze table, in the columns of ``contract.QUARANTINE``."""
-    values = {
-        "date": "_day",
-        "source_table": literal(table.name),
-        "_drop_date": "_drop_date",
-        "_row_number": "_row_number",
-        "reason": "_reason",
-        "detail": "_detail",
-        "raw": raw_json(table),
-    }
-    selects = ", ".join(f"CAST({values[name]} AS {type_}) AS {ident(name)}" for name, type_ in QUARANTINE)
-    return f"SELECT {selects}\nFROM (\n{classify_sql(table)}\n) WHERE _reason IS NOT NULL"
-
+from ecom_assets.warehouse import Window
 
 QUARANTINE_SQL = "\nUNION ALL\n".join(f"({quarantine_select(t)})" for t in TABLES)
+
+
+def _temp_tables(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = conn.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+    return {name for (name,) in rows}
+
+
+def _reusing_rejected(conn: duckdb.DuckDBPyConnection, window: Window) -> str:
+    """``QUARANTINE_SQL`` for the window, each table's part read from the rows its silver build
+    rejected in this step when it built the same window (``tables.rejected_table``)."""
+    if window is None:
+        return QUARANTINE_SQL
+    kept = _temp_tables(conn)
+    parts = []
+    for t in TABLES:
+        name = rejected_table(t, window)
+        parts.append(f"(FROM {name})" if name in kept else f"({quarantine_select(t)})")
+    return "\nUNION ALL\n".join(parts)
+
+
+def _after(conn: duckdb.DuckDBPyConnection, window: Window) -> None:
+    record_restatements(
+        conn, window, "superseded_rows", [t.name for t in TABLES],
+        "SELECT date, source_table, count(*) AS rows FROM silver.quarantine "
+        "WHERE date >= $start AND date < $end AND reason = 'superseded' GROUP BY ALL",
+    )
+    if window is not None:
+        for t in TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {rejected_table(t, window)}").fetchall()
 
 asset = sql_asset(
     layer="silver",
@@ -53,9 +55,7 @@ asset = sql_asset(
     group="silver",
     partition_expr="date",
     kpis={reason: f"count(*) FILTER (WHERE reason = '{reason}')" for reason in QUARANTINE_REASONS},
-    after=lambda conn, window: record_restatements(
-        conn, window, "superseded_rows", [t.name for t in TABLES],
-        "SELECT date, source_table, count(*) AS rows FROM silver.quarantine "
-        "WHERE date >= $start AND date < $end AND reason = 'superseded' GROUP BY ALL",
-    ),
+    after=_after,
+    produce=_reusing_rejected,
+    builds_after=[dg.AssetKey(["silver", t.name]) for t in TABLES],  # so their rejected rows are ready
 )

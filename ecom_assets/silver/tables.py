@@ -13,11 +13,21 @@ import dagster as dg
 import duckdb
 
 from ecom_assets.meta import record_restatements
-from ecom_assets.schema import RESTATEMENT_DAYS, TABLES, Table
-from ecom_assets.silver.contract import LINEAGE, typed_columns
-from ecom_assets.silver.rules import clean, derived, event_day, ident, literal, quarantine_rules, typed
+from ecom_assets.schema import LINEAGE_COLUMNS, RESTATEMENT_DAYS, TABLES, Table
+from ecom_assets.silver.contract import LINEAGE, QUARANTINE, typed_columns
+from ecom_assets.silver.rules import (
+    clean,
+    derived,
+    event_day,
+    ident,
+    ip_prefix,
+    literal,
+    mask_ips,
+    quarantine_rules,
+    typed,
+)
 from ecom_assets.sql_asset import sql_asset
-from ecom_assets.warehouse import Window
+from ecom_assets.warehouse import Window, window_params
 
 _LINEAGE_NAMES = {name for name, _ in LINEAGE}
 
@@ -101,13 +111,81 @@ SELECT * EXCLUDE ({helpers}),
 FROM {"_states" if states else "_ranked"}"""
 
 
-def silver_sql(table: Table) -> str:
-    """The rows of ``silver.<table>``: exactly ``contract.typed_columns(table)``, explicitly cast."""
+def silver_sql(table: Table, classified: str | None = None) -> str:
+    """The rows of ``silver.<table>``: exactly ``contract.typed_columns(table)``, explicitly cast.
+
+    ``classified`` names a table already holding ``classify_sql(table)``'s rows for the window.
+    """
     selects = []
     for name, sql_type in typed_columns(table):
         source = "_day" if name == "date" else name if name in _LINEAGE_NAMES else "_t_" + name
         selects.append(f"CAST({ident(source)} AS {sql_type}) AS {ident(name)}")
-    return f"SELECT {', '.join(selects)}\nFROM (\n{classify_sql(table)}\n) WHERE _reason IS NULL"
+    return f"SELECT {', '.join(selects)}\nFROM {_rows(table, classified)} WHERE _reason IS NULL"
+
+
+def raw_json(table: Table) -> str:
+    """The bronze row as a JSON object (every bronze column, in order).
+
+    Privacy: silver never holds a full IP, so for sessions ``ip`` is replaced by ``ip_prefix``
+    and IP addresses in an unsplittable ``_raw_line`` are masked; bronze keeps the original.
+    ``_ingested_at`` is left out: it says when bronze read the file, not what the row is, and a
+    rebuild must give the same quarantine as the loads it replaces.
+    """
+    fields = []
+    for name in [*table.column_names, *(c for c in LINEAGE_COLUMNS if c != "_ingested_at")]:
+        value = ident(name)
+        if table.name == "sessions" and name == "ip":
+            name, value = "ip_prefix", ip_prefix('"_t_ip"')
+        elif table.name == "sessions" and name == "_raw_line":
+            value = mask_ips(value)
+        fields.append(f"{ident(name)} := {value}")
+    return f"to_json(struct_pack({', '.join(fields)}))"
+
+
+def quarantine_select(table: Table, classified: str | None = None) -> str:
+    """The quarantined rows of one bronze table, in the columns of ``contract.QUARANTINE``
+    (``classified``: as for :func:`silver_sql`)."""
+    values = {
+        "date": "_day",
+        "source_table": literal(table.name),
+        "_drop_date": "_drop_date",
+        "_row_number": "_row_number",
+        "reason": "_reason",
+        "detail": "_detail",
+        "raw": raw_json(table),
+    }
+    selects = ", ".join(f"CAST({values[name]} AS {type_}) AS {ident(name)}" for name, type_ in QUARANTINE)
+    return f"SELECT {selects}\nFROM {_rows(table, classified)} WHERE _reason IS NOT NULL"
+
+
+def _rows(table: Table, classified: str | None) -> str:
+    return classified if classified else f"(\n{classify_sql(table)}\n)"
+
+
+CLASSIFIED = "_classified"  # temp table: the classified rows of the table being built
+
+
+def rejected_table(table: Table, window: tuple) -> str:
+    """The temp table a silver build leaves its rejected rows in, for ``silver.quarantine``."""
+    start, end = window
+    return f"_rejected_{table.name}_{start:%Y%m%d}_{end:%Y%m%d}"
+
+
+def _classify_once(table: Table) -> Callable[[duckdb.DuckDBPyConnection, Window], str]:
+    """A window's bronze rows classified once: silver reads its rows from the result, and the
+    rejected rows stay on the step's connection for ``silver.quarantine`` (``rejected_table``),
+    so the rules, typing and de-duplication run once per row, not twice. Same rows as ``sql``."""
+
+    def produce(conn: duckdb.DuckDBPyConnection, window: Window) -> str:
+        if window is None:
+            return silver_sql(table)
+        classify = f"CREATE OR REPLACE TEMP TABLE {CLASSIFIED} AS {classify_sql(table)}"
+        conn.execute(classify, window_params(window)).fetchall()
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {rejected_table(table, window)} AS "
+                     f"{quarantine_select(table, CLASSIFIED)}").fetchall()
+        return silver_sql(table, CLASSIFIED)
+
+    return produce
 
 
 def restatement_deps(
@@ -130,6 +208,7 @@ def silver_table(table: Table) -> dg.AssetsDefinition:
         group="silver",
         partition_expr="date",
         after=_record_late_rows(table),
+        produce=_classify_once(table),
     )
 
 
@@ -139,7 +218,11 @@ def _record_late_rows(table: Table) -> Callable[[duckdb.DuckDBPyConnection, Wind
         f"SELECT date, {literal(table.name)} AS source_table, count(*) AS rows FROM silver.{table.name} "
         "WHERE date >= $start AND date < $end AND _drop_date > date GROUP BY date"
     )
-    return lambda conn, window: record_restatements(conn, window, "late_rows", [table.name], rows)
+    def after(conn: duckdb.DuckDBPyConnection, window: Window) -> None:
+        record_restatements(conn, window, "late_rows", [table.name], rows)
+        conn.execute(f"DROP TABLE IF EXISTS {CLASSIFIED}").fetchall()  # its rows are written
+
+    return after
 
 
 assets = [silver_table(t) for t in TABLES]

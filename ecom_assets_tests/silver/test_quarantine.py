@@ -185,3 +185,34 @@ def test_bronze_rows_are_silver_plus_quarantine_for_every_table():
     conn.execute(f"CREATE OR REPLACE TEMP TABLE _s AS {silver_sql(TABLES_BY_NAME['sessions'])}", window)
     assert conn.execute("SELECT session_id, date, _drop_date FROM _s ORDER BY 1").fetchall() == [
         ("s1", DAY, DAY), ("s2", date(2026, 1, 1), DAY)]
+
+
+def test_a_step_classifies_once_and_the_quarantine_reads_what_silver_rejected():
+    """In a step, each silver build leaves its rejected rows for the quarantine, which then reads
+    no bronze table at all; the rows are exactly those of the quarantine's own query."""
+    from ecom_assets.silver import quarantine as quarantine_module
+    from ecom_assets.silver import tables as silver_tables
+
+    spend = {"date": "2026-01-02", "utm_source": "google", "utm_medium": "cpc", "utm_campaign": "w"}
+    conn = bronze_db({
+        "orders": [ORDER, {**ORDER, "total_price": "11"}, {**ORDER, "event_id": "e2", "discount": "-1"},
+                   {**ORDER, "event_id": "e3", "time": "2025-12-29T08:00:00Z"}],
+        "campaign_spend": [spend, {**spend, "utm_source": "Google "}],
+        "scrolls": [{"event_id": "sc1", "time": T, "scroll_percent": "101"}],
+    })
+    window = (WINDOW["start"], WINDOW["end"])
+    expected = quarantine(conn)
+    silver_rows = {}
+    for table in TABLES:
+        query = silver_tables._classify_once(table)(conn, window)
+        silver_rows[table.name] = rows(conn, query)
+        assert silver_rows[table.name] == rows(conn, silver_sql(table), WINDOW), table.name
+    reused = quarantine_module._reusing_rejected(conn, window)
+    assert "bronze." not in reused
+    got = rows(conn, f"SELECT * FROM ({reused}) ORDER BY source_table, _row_number")
+    assert got == expected
+    assert [(r["source_table"], r["reason"]) for r in got] == [
+        ("campaign_spend", "duplicate_key"), ("orders", "duplicate_key"), ("orders", "out_of_range"),
+        ("orders", "late_event"), ("scrolls", "out_of_range"),
+    ]
+    assert [r["order_id"] for r in silver_rows["orders"]] == ["o1"]

@@ -1,25 +1,30 @@
 """The main job, end to end: generate a sample shop, materialize every layer, show the results.
 
 ``python -m ecom_assets.demo`` writes a few weeks of drops into the landing root
-(``ECOM_RAW_DIR``), then loads them exactly as a user would from the command line
-(``dagster asset materialize``: the daily range in one run, the dimensions, the
-weekly and monthly partitions) and prints where the warehouse is and a few numbers.
+(``ECOM_RAW_DIR``), then loads them with the code location's jobs (``daily_job`` over the
+whole range in one run, ``full_job`` for the dimensions, ``weekly_job`` and ``monthly_job`` over
+the complete weeks and months, ``publish_snapshot`` for the readers' snapshot) and prints where
+the warehouse is and a few numbers. The runs are stored in the instance (``DAGSTER_HOME``) and
+use the code location's executor, like runs of ``dagster job execute``; they are started from
+this one process with Dagster's ``execute_job``, because every CLI command would load Python,
+Dagster and the code location again (about 5 s each).
 """
 
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import time
+import warnings
 from datetime import date, timedelta
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 
 from ecom_assets import settings
 from ecom_assets.generate.late import LateMix
-from ecom_assets.partitions import MONTHLY, WEEKLY
+from ecom_assets.partitions import MONTHLY, WEEKLY, range_tags
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,29 +42,29 @@ def dagster_home() -> Path:
     return home
 
 
-def dagster(args: list[str], shown: str, env: dict[str, str]) -> float:
-    """One ``dagster ... -m ecom_assets.definitions`` command; returns its wall time in seconds."""
-    print(f"$ dagster {shown}", flush=True)
+# The runs' own log (every event) is in the instance and the UI; the console shows warnings only.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def code_location_job(name: str) -> dg.JobDefinition:
+    """A job of the code location, with its resources and executor."""
+    from ecom_assets.definitions import defs
+
+    return defs.resolve_job_def(name)
+
+
+def run(job: str, instance: dg.DagsterInstance, days: tuple[str, str] | None = None) -> float:
+    """One run of ``job`` (over the partitions ``days``, in one run); returns its wall time in seconds."""
+    shown = f"{job}" + (f" over {days[0]}...{days[1]}" if days else "")
+    print(f"run {shown}", flush=True)
     started = time.perf_counter()
-    cmd = [sys.executable, "-m", "dagster", *args[:2], "-m", "ecom_assets.definitions", *args[2:]]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
-        raise SystemExit(f"failed: dagster {shown}")
+    recon = dg.build_reconstructable_job(__name__, "code_location_job", reconstructable_args=(job,))
+    result = dg.execute_job(recon, instance, run_config=QUIET, tags=range_tags(*days) if days else None)
+    if not result.success:
+        raise SystemExit(f"failed: {shown} (run {result.run_id}; see it in the UI)")
     seconds = time.perf_counter() - started
     print(f"  succeeded in {seconds:.0f} s", flush=True)
     return seconds
-
-
-def materialize(selection: str, partition_args: list[str], env: dict[str, str]) -> float:
-    """One ``dagster asset materialize`` run."""
-    args = ["asset", "materialize", "--select", selection, *partition_args]
-    return dagster(args, f"asset materialize --select '{selection}' {' '.join(partition_args)}", env)
-
-
-def publish(env: dict[str, str]) -> float:
-    """Publish the readers' snapshot (every partition), as the publish sensor does after each run."""
-    return dagster(["job", "execute", "-j", "publish_snapshot"], "job execute -j publish_snapshot", env)
 
 
 def periods_within(first: date, last: date) -> tuple[list[str], list[str]]:
@@ -130,9 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     from ecom_assets.generate import generate
 
     raw, warehouse = settings.raw_dir(), settings.warehouse_path()
-    env = {**os.environ, "DAGSTER_HOME": str(dagster_home()), "ECOM_RAW_DIR": str(raw),
-           "ECOM_WAREHOUSE": warehouse, "ECOM_START_DATE": settings.start_date(),
-           "ECOM_SERVING": settings.serving_path()}  # fmt: skip
+    os.environ["DAGSTER_HOME"] = str(dagster_home())
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # the beta APIs used are chosen, not news
     first, last = args.start, args.start + timedelta(days=args.days - 1)
     zone = settings.shop_timezone()
     print(f"Generating {args.days} days × {args.sessions_per_day} sessions from {first} into {raw} "
@@ -141,18 +145,20 @@ def main(argv: list[str] | None = None) -> None:
              late=LateMix(), timezone=zone)
 
     started = time.perf_counter()
-    materialize("tag:cadence=daily", ["--partition-range", f"{first}...{last}"], env)
-    materialize("tag:cadence=full", [], env)
-    weeks, months = periods_within(first, last)
-    if weeks:
-        materialize("tag:cadence=weekly", ["--partition-range", f"{weeks[0]}...{weeks[-1]}"], env)
-    if months:
-        materialize("tag:cadence=monthly", ["--partition-range", f"{months[0]}...{months[-1]}"], env)
-    publish(env)
+    with dg.DagsterInstance.get() as instance:
+        run("daily_job", instance, (str(first), str(last)))
+        run("full_job", instance)
+        weeks, months = periods_within(first, last)
+        if weeks:
+            run("weekly_job", instance, (weeks[0], weeks[-1]))
+        if months:
+            run("monthly_job", instance, (months[0], months[-1]))
+        # the readers' snapshot of every partition, as the publish sensor does after each run
+        run("publish_snapshot", instance)
     print(f"\nMaterialized in {time.perf_counter() - started:.0f} s. Warehouse: {Path(warehouse).resolve()}")
     print(summary(warehouse))
     serving = settings.serving_path()
-    print(f"\nExplore it: dagster dev (DAGSTER_HOME={env['DAGSTER_HOME']})")
+    print(f"\nExplore it: dagster dev (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
     print(f"Dashboards: {sys.executable} -m ecom_assets.dashboards   (http://127.0.0.1:8501)")
     print(f"SQL, notebooks, BI tools: the read-only snapshot {Path(serving).resolve()}")
 

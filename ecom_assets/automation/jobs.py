@@ -6,7 +6,7 @@ import dagster as dg
 
 from ecom_assets.partitions import DAILY, MONTHLY, RANGE_END_TAG, RANGE_START_TAG, WEEKLY, range_tags
 
-__all__ = ["JOBS", "PARTITIONS", "RANGE_END_TAG", "RANGE_START_TAG", "range_tags", "span_request"]
+__all__ = ["FULL_JOB", "JOBS", "PARTITIONS", "RANGE_END_TAG", "RANGE_START_TAG", "range_tags", "span_request"]
 
 # The partitions each job runs over (define_asset_job infers them from its assets).
 PARTITIONS: dict[str, dg.TimeWindowPartitionsDefinition] = {
@@ -23,6 +23,14 @@ JOBS = {
     )
     for cadence in PARTITIONS
 }
+
+
+# The unpartitioned tables (the customer and date dimensions), rebuilt whole.
+FULL_JOB = dg.define_asset_job(
+    "full_job",
+    selection=dg.AssetSelection.tag("cadence", "full"),
+    description="Every `cadence=full` (unpartitioned) asset and its checks, rebuilt whole.",
+)
 
 
 def span_request(first: date, last: date, run_key: str) -> dg.RunRequest:

@@ -62,40 +62,56 @@ def measure_partitions(
     kpis: Mapping[str, str],
     facts: str | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Each partition's metadata (partition key → metadata), ``windows`` giving each key's days."""
+    """Each partition's metadata (partition key → metadata), ``windows`` giving each key's days.
+
+    Rows are told apart by partition with a plain ``GROUP BY`` on the day when every partition
+    is one day, and by a join on the windows otherwise (weeks, months). The preview's rows are
+    chosen by ``rowid`` first, then fetched: only two columns pass through the window function.
+    """
     keys = list(windows)
-    params = {"keys": keys, "starts": [windows[k][0] for k in keys], "ends": [windows[k][1] for k in keys],
-              "low": min(w[0] for w in windows.values()), "high": max(w[1] for w in windows.values())}
-    parts = ("(SELECT unnest($keys::VARCHAR[]) AS _pkey, unnest($starts::DATE[]) AS _pstart, "
-             "unnest($ends::DATE[]) AS _pend)")
-    rows_of = (f"(SELECT * FROM {target} WHERE {expr} >= $low AND {expr} < $high) AS t JOIN {parts} AS p "
-               f"ON t.{expr} >= p._pstart AND t.{expr} < p._pend")
+    low, high = min(w[0] for w in windows.values()), max(w[1] for w in windows.values())
+    params: dict[str, Any] = {"low": low, "high": high}
+    in_range = f"(SELECT *, rowid AS _rowid FROM {target} WHERE {expr} >= $low AND {expr} < $high)"
+    if all((end - start).days == 1 and key == start.isoformat() for key, (start, end) in windows.items()):
+        rows_of = f"(SELECT *, CAST({expr} AS DATE) AS _pkey FROM {in_range})"  # the key is the day
+    else:
+        starts, ends = [windows[k][0] for k in keys], [windows[k][1] for k in keys]
+        params |= {"keys": keys, "starts": starts, "ends": ends}
+        parts = ("(SELECT unnest($keys::VARCHAR[]) AS _pkey, unnest($starts::DATE[]) AS _pstart, "
+                 "unnest($ends::DATE[]) AS _pend)")
+        rows_of = f"(SELECT t.*, p._pkey FROM {in_range} AS t JOIN {parts} AS p " \
+                  f"ON t.{expr} >= p._pstart AND t.{expr} < p._pend)"
     selects = ", ".join(["count(*)", *kpis.values()])
     empty = conn.execute(f"SELECT {selects} FROM {target} WHERE false").fetchall()[0]
-    found = {r[0]: r[1:] for r in conn.execute(f"SELECT _pkey, {selects} FROM {rows_of} GROUP BY _pkey",
-                                                params).fetchall()}
+    grouped = conn.execute(f"SELECT _pkey, {selects} FROM {rows_of} GROUP BY _pkey", params).fetchall()
+    found = {_key(r[0]): r[1:] for r in grouped}
     out: dict[str, dict[str, Any]] = {}
     for key in keys:
         values = found.get(key, empty)
         out[key] = {"dagster/row_count": int(values[0])}
         _named(out[key], list(kpis), values[1:])
     if facts:  # one row per day of the window: the partitions are days
-        cur = conn.execute(facts, {"start": params["low"], "end": params["high"]})
+        cur = conn.execute(facts, {"start": low, "end": high})
         names = [d[0] for d in cur.description][1:]
         by_day = {row[0].isoformat(): row[1:] for row in cur.fetchall()}
         for key in keys:
             _named(out[key], names, by_day.get(key, [0] * len(names)))
-    cur = conn.execute(
-        f"SELECT _pkey, t.* FROM {rows_of} QUALIFY row_number() OVER (PARTITION BY _pkey) <= {PREVIEW_ROWS}",
-        params,
-    )
+    first_rows = f"QUALIFY row_number() OVER (PARTITION BY _pkey) <= {PREVIEW_ROWS}"
+    chosen = conn.execute(f"SELECT _pkey, _rowid FROM {rows_of} {first_rows}", params).fetchall()
+    partition_of = {rowid: _key(key) for key, rowid in chosen}
+    cur = conn.execute(f"SELECT rowid, * FROM {target} WHERE rowid IN (SELECT unnest($ids::BIGINT[]))",
+                       {"ids": list(partition_of)})
     columns = [d[0] for d in cur.description][1:]
     previews: dict[str, list] = defaultdict(list)
-    for row in cur.fetchall():
-        previews[row[0]].append(row[1:])
+    for row in sorted(cur.fetchall(), key=lambda r: r[0]):
+        previews[partition_of[row[0]]].append(row[1:])
     for key in keys:
         out[key]["preview"] = dg.MetadataValue.md(markdown_table(columns, previews.get(key, [])))
     return out
+
+
+def _key(value: date | str) -> str:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def report(

@@ -8,6 +8,7 @@ to bronze, drop by drop).
 """
 
 from collections.abc import Callable
+from datetime import date
 
 import dagster as dg
 import duckdb
@@ -165,7 +166,7 @@ def _rows(table: Table, classified: str | None) -> str:
 CLASSIFIED = "_classified"  # temp table: the classified rows of the table being built
 
 
-def rejected_table(table: Table, window: tuple) -> str:
+def rejected_table(table: Table, window: tuple[date, date]) -> str:
     """The temp table a silver build leaves its rejected rows in, for ``silver.quarantine``."""
     start, end = window
     return f"_rejected_{table.name}_{start:%Y%m%d}_{end:%Y%m%d}"
@@ -207,20 +208,22 @@ def silver_table(table: Table) -> dg.AssetsDefinition:
         deps=restatement_deps([table.name], RESTATEMENT_DAYS if table.event_time else 0),
         group="silver",
         partition_expr="date",
-        after=_record_late_rows(table),
+        after=_after_write(table),
         produce=_classify_once(table),
     )
 
 
-def _record_late_rows(table: Table) -> Callable[[duckdb.DuckDBPyConnection, Window], None]:
-    """Bookkeeping: per day of the window, the rows that came in a later drop than their day's."""
+def _after_write(table: Table) -> Callable[[duckdb.DuckDBPyConnection, Window], None]:
+    """Once a window's rows are written: record, per day, the rows that came in a later drop than
+    their day's, and free the classified rows (the rejected ones stay for the quarantine)."""
     rows = (
         f"SELECT date, {literal(table.name)} AS source_table, count(*) AS rows FROM silver.{table.name} "
         "WHERE date >= $start AND date < $end AND _drop_date > date GROUP BY date"
     )
+
     def after(conn: duckdb.DuckDBPyConnection, window: Window) -> None:
         record_restatements(conn, window, "late_rows", [table.name], rows)
-        conn.execute(f"DROP TABLE IF EXISTS {CLASSIFIED}").fetchall()  # its rows are written
+        conn.execute(f"DROP TABLE IF EXISTS {CLASSIFIED}").fetchall()
 
     return after
 
